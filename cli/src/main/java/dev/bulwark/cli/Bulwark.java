@@ -1,0 +1,43 @@
+package dev.bulwark.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code bulwark} command. Subcommands are listed here and only here; each one listed works.
+ */
+@Command(name = "bulwark", mixinStandardHelpOptions = true,
+        versionProvider = Bulwark.Version.class,
+        description = "Kubernetes network-security control plane: identities, policy, eBPF enforcement, SPIFFE mTLS.",
+        footer = {"", ExitCode.HELP},
+        subcommands = {LabelsCommand.class, CommandLine.HelpCommand.class})
+public final class Bulwark {
+
+    public static void main(String[] args) {
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs the CLI with the given streams; returns the exit code (used by tests). */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new Bulwark());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("internal error: " + e);
+            e.printStackTrace(commandLine.getErr());
+            return ExitCode.INTERNAL;
+        });
+        return cli.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Bulwark.class.getPackage().getImplementationVersion();
+            return new String[] {"bulwark " + (v == null ? "development build" : v),
+                    "Java " + Runtime.version()};
+        }
+    }
+}
