@@ -1,0 +1,30 @@
+package dev.bulwark.policy.distribution.stream;
+
+import java.time.Duration;
+
+/**
+ * Settings of the distribution loop.
+ *
+ * @param historyRevisions how many revisions agents can resume from (each retains what it changed)
+ * @param ackTimeout       an agent holding an unacknowledged delta this long is disconnected; it resumes
+ *                         cheaply on reconnect (distribution.md goal 6: 60 s)
+ * @param replicaId        this replica's name in status and logs
+ */
+public record StreamConfig(int historyRevisions, Duration ackTimeout, String replicaId) {
+
+    public StreamConfig {
+        if (historyRevisions < 1 || historyRevisions > 100_000) {
+            throw new IllegalArgumentException("historyRevisions: must be 1..100000, got " + historyRevisions);
+        }
+        if (ackTimeout == null || ackTimeout.isNegative() || ackTimeout.isZero()) {
+            throw new IllegalArgumentException("ackTimeout: must be positive, got " + ackTimeout);
+        }
+        if (replicaId == null || replicaId.isBlank()) {
+            throw new IllegalArgumentException("replicaId: required");
+        }
+    }
+
+    public static StreamConfig defaults(String replicaId) {
+        return new StreamConfig(128, Duration.ofSeconds(60), replicaId);
+    }
+}
