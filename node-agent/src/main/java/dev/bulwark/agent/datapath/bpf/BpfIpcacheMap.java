@@ -17,7 +17,7 @@ import java.util.TreeMap;
 public final class BpfIpcacheMap implements IpcacheMap, AutoCloseable {
 
     private final BpfMap map;
-    private final Arena arena = Arena.ofConfined();
+    private final Arena arena = Arena.ofShared();
     private final MemorySegment key = arena.allocate(Layouts.IPCACHE_KEY_SIZE, 8);
     private final MemorySegment next = arena.allocate(Layouts.IPCACHE_KEY_SIZE, 8);
     private final MemorySegment value = arena.allocate(Layouts.IPCACHE_VALUE_SIZE, 8);

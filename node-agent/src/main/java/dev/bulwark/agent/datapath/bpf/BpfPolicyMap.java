@@ -22,7 +22,7 @@ public final class BpfPolicyMap implements PolicyMap, AutoCloseable {
 
     private final String endpoint;
     private final BpfMap map;
-    private final Arena arena = Arena.ofConfined();
+    private final Arena arena = Arena.ofShared();
     private final MemorySegment key = arena.allocate(Layouts.POLICY_KEY_SIZE, 8);
     private final MemorySegment next = arena.allocate(Layouts.POLICY_KEY_SIZE, 8);
     private final MemorySegment value = arena.allocate(Layouts.POLICY_VALUE_SIZE, 8);

@@ -67,7 +67,7 @@ final class Libbpf {
 
     /** An opened and loaded object; close it after attaching (pinned maps and links keep living). */
     static final class LoadedObject implements AutoCloseable {
-        private final Arena arena = Arena.ofConfined();
+        private final Arena arena = Arena.ofShared();
         private final MemorySegment obj;
 
         private LoadedObject(MemorySegment obj) {
