@@ -1,0 +1,163 @@
+package dev.bulwark.policy.distribution.pipeline;
+
+import dev.bulwark.model.LabelSet;
+import dev.bulwark.policy.distribution.source.KubeObject;
+import dev.bulwark.policy.distribution.state.ClusterChange;
+import dev.bulwark.policy.distribution.state.ClusterState;
+import dev.bulwark.policy.distribution.stream.DistributionLoop;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * pods → security label sets → identities → compiled map state → {@link ClusterChange} → the loop.
+ *
+ * <p>Concurrency model: one pipeline thread. Object changes (from any source thread) schedule a
+ * recompute after a short coalescing window, so a burst of events costs one recompute; the recompute
+ * reads a snapshot of the {@link ObjectStore}. The diff against the previous desired state is what the
+ * loop receives, so only agents whose view changed get anything, and a no-op relist publishes nothing.
+ * When the identity service is unavailable the last state stays and the recompute is retried.
+ */
+public final class Pipeline implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
+    private final IdentitySource identities;
+    private final PolicyCompilation compilation;
+    private final DistributionLoop loop;
+    private final ProblemReporter reporter;
+    private final Duration window;
+    private final ObjectStore store;
+    private final ScheduledExecutorService thread;
+    private final Map<KubeObject.Key, String> reported = new HashMap<>();
+    private ClusterState desired = ClusterState.EMPTY;
+    private boolean scheduled;
+    private long recomputes;
+    private CompletableFuture<Void> idle = CompletableFuture.completedFuture(null);
+
+    public Pipeline(IdentitySource identities, PolicyCompilation compilation, DistributionLoop loop,
+                    ProblemReporter reporter, Duration window) {
+        this.identities = identities;
+        this.compilation = compilation;
+        this.loop = loop;
+        this.reporter = reporter;
+        this.window = window;
+        this.store = new ObjectStore(this::schedule);
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "distribution-pipeline");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The sink every source feeds. */
+    public ObjectStore store() {
+        return store;
+    }
+
+    /** Completes once no recompute is pending or running (for tests and {@code bulwark up}). */
+    public synchronized CompletableFuture<Void> settled() {
+        return idle;
+    }
+
+    public synchronized long recomputes() {
+        return recomputes;
+    }
+
+    private synchronized void schedule() {
+        if (!scheduled) {
+            scheduled = true;
+            if (idle.isDone()) {
+                idle = new CompletableFuture<>();
+            }
+            thread.schedule(this::recompute, window.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void recompute() {
+        synchronized (this) {
+            scheduled = false;
+        }
+        try {
+            Optional<ClusterState> next = compute(store.snapshot());
+            if (next.isPresent()) {
+                ClusterChange change = ClusterChange.between(desired, next.get());
+                desired = next.get();
+                if (!change.isEmpty()) {
+                    loop.publish(change).get(30, TimeUnit.SECONDS);
+                }
+            } else {
+                thread.schedule(this::schedule, 1, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            LOG.error("pipeline recompute failed; the last distributed state stays", e);
+        } finally {
+            synchronized (this) {
+                recomputes++;
+                if (!scheduled) {
+                    idle.complete(null);
+                }
+            }
+        }
+    }
+
+    /** The desired state for {@code objects}; empty when identities are unavailable. */
+    Optional<ClusterState> compute(Map<KubeObject.Key, KubeObject> objects) {
+        PodEndpoints.Extraction extraction = PodEndpoints.extract(objects);
+        Map<String, List<LabelSet>> byOwner = new HashMap<>();
+        extraction.endpoints().forEach(e -> byOwner.computeIfAbsent(e.nodeName(), n -> new ArrayList<>()).add(e.labels()));
+        Map<LabelSet, Integer> ids = new HashMap<>();
+        try {
+            for (var owner : byOwner.entrySet()) {
+                ids.putAll(identities.identities(owner.getKey(), owner.getValue().stream().distinct().toList()));
+            }
+        } catch (IdentitySource.IdentityUnavailableException e) {
+            LOG.warn("identities unavailable ({}); keeping the last state and retrying", e.getMessage());
+            return Optional.empty();
+        }
+        List<Workload> workloads = extraction.endpoints().stream().map(e -> new Workload(e.endpoint(), e.namespace(),
+                e.name(), e.nodeName(), e.ips(), e.podLabels(), e.labels(), ids.get(e.labels()), e.namedPorts())).toList();
+        List<KubeObject> policies = objects.values().stream().filter(o -> o.kind().isPolicy())
+                .sorted(java.util.Comparator.comparing(o -> o.key().toString())).toList();
+        PolicyCompilation.Compiled compiled = compilation.compile(policies, PodEndpoints.namespaceLabels(objects), workloads);
+        Map<KubeObject.Key, String> problems = new HashMap<>(extraction.problems());
+        problems.putAll(compiled.problems());
+        report(problems);
+        return Optional.of(DesiredState.of(objects, workloads, compiled));
+    }
+
+    private void report(Map<KubeObject.Key, String> problems) {
+        problems.forEach((key, problem) -> {
+            if (!problem.equals(reported.get(key))) {
+                LOG.warn("{}: {} (this object changes nothing)", key, problem);
+                store.rejected(key.toString(), problem);
+                reporter.report(key, problem);
+            }
+        });
+        reported.keySet().retainAll(problems.keySet());
+        reported.putAll(problems);
+    }
+
+    /** The state most recently handed to the loop. */
+    public ClusterState desired() {
+        try {
+            return CompletableFuture.supplyAsync(() -> desired, thread).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("pipeline thread did not answer", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}

@@ -1,0 +1,155 @@
+package dev.bulwark.policy.distribution.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bulwark.policy.distribution.agentsim.AgentBehaviour;
+import dev.bulwark.policy.distribution.agentsim.AgentEvents;
+import dev.bulwark.policy.distribution.agentsim.SimulatedAgent;
+import dev.bulwark.policy.distribution.source.ManifestParser;
+import dev.bulwark.policy.distribution.stream.AgentAuthenticator;
+import dev.bulwark.policy.distribution.stream.DeliveryListener;
+import dev.bulwark.policy.distribution.stream.DistributionLoop;
+import dev.bulwark.policy.distribution.stream.PolicyStreamService;
+import dev.bulwark.policy.distribution.stream.StreamConfig;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyServerBuilder;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Objects in, agents converged to what a full recompute gives; only affected agents receive bytes. */
+class PipelineIT {
+
+    private final Map<String, AtomicLong> bytesByNode = new ConcurrentHashMap<>();
+    private final CountingIdentities identities = new CountingIdentities();
+    private DistributionLoop loop;
+    private Pipeline pipeline;
+    private Server server;
+    private ManagedChannel channel;
+
+    @BeforeEach
+    void start() throws Exception {
+        DeliveryListener bytes = new DeliveryListener() {
+            @Override
+            public void sent(String nodeName, int size, boolean fullState) {
+                bytesByNode.computeIfAbsent(nodeName, n -> new AtomicLong()).addAndGet(size);
+            }
+        };
+        loop = new DistributionLoop(StreamConfig.defaults("r1"), InstantSource.system(), bytes);
+        pipeline = new Pipeline(identities, new TinyCompiler(), loop, ProblemReporter.NONE, Duration.ofMillis(10));
+        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addService(new PolicyStreamService(loop, AgentAuthenticator.trustingSubscribedNodeName())).build().start();
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    }
+
+    @AfterEach
+    void stop() {
+        pipeline.close();
+        loop.close();
+        channel.shutdownNow();
+        server.shutdownNow();
+    }
+
+    private void apply(String yaml) {
+        ManifestParser.parse(yaml).forEach(pipeline.store()::upsert);
+    }
+
+    private static String pod(String name, String app, String node, String ip) {
+        return """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: %s, namespace: shop, labels: {app: %s}}
+                spec: {nodeName: %s}
+                status: {podIP: %s}
+                ---
+                """.formatted(name, app, node, ip);
+    }
+
+    private void awaitConverged(SimulatedAgent... agents) throws Exception {
+        pipeline.settled().get(20, TimeUnit.SECONDS);
+        var full = pipeline.compute(pipeline.store().snapshot()).orElseThrow();
+        for (SimulatedAgent a : agents) {
+            await(a.nodeName(), () -> a.view().equals(full.view(a.nodeName())));
+        }
+        // The loop has processed every ack (and sent the in-sync notices that follow them).
+        await("acks processed", () -> loop.status().join().agents().stream()
+                .allMatch(s -> s.inflightMillis() == 0 && s.lagRevisions() == 0));
+    }
+
+    @Test
+    void agentsConvergeToTheFullRecomputeAndUnaffectedAgentsReceiveNothing() throws Exception {
+        apply("apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n---\n"
+                + pod("web", "web", "n1", "10.0.1.1") + pod("db", "db", "n2", "10.0.2.1") + pod("other", "x", "n3", "10.0.3.1"));
+        SimulatedAgent n1 = new SimulatedAgent("n1", "a1", channel, AgentBehaviour.HEALTHY, AgentEvents.NONE);
+        SimulatedAgent n2 = new SimulatedAgent("n2", "a2", channel, AgentBehaviour.HEALTHY, AgentEvents.NONE);
+        SimulatedAgent n3 = new SimulatedAgent("n3", "a3", channel, AgentBehaviour.HEALTHY, AgentEvents.NONE);
+        n1.connect();
+        n2.connect();
+        n3.connect();
+        awaitConverged(n1, n2, n3);
+        long n1Bytes = bytesByNode.get("n1").get();
+        long n3Bytes = bytesByNode.get("n3").get();
+        // A policy isolating db (on n2) allowing web on 5432: only n2's map state changes.
+        apply("""
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: db-ingress, namespace: shop}
+                spec:
+                  podSelector: {matchLabels: {app: db}}
+                  ingress: [{from: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: 5432}]}]
+                """);
+        awaitConverged(n1, n2, n3);
+        assertEquals(n1Bytes, bytesByNode.get("n1").get(), "n1 received nothing");
+        assertEquals(n3Bytes, bytesByNode.get("n3").get(), "n3 received nothing");
+        assertEquals(2, n2.view().endpoints().get("shop/db").mapState().size(), "egress allow + web on 5432");
+        // Relabelling web changes its identity: the ipcache (everyone) and db's map state follow.
+        apply(pod("web", "web-v2", "n1", "10.0.1.1"));
+        awaitConverged(n1, n2, n3);
+        assertEquals(1, n2.view().endpoints().get("shop/db").mapState().size(), "web-v2 no longer allowed");
+        // Deleting the policy restores allow-all.
+        pipeline.store().delete(new dev.bulwark.policy.distribution.source.KubeObject.Key(
+                dev.bulwark.policy.distribution.source.ObjectKind.NETWORK_POLICY, "shop", "db-ingress"));
+        awaitConverged(n1, n2, n3);
+        assertEquals(dev.bulwark.model.policy.MapState.allowAll(), n2.view().endpoints().get("shop/db").mapState());
+    }
+
+    @Test
+    void aBadPolicyIsReportedAndChangesNothingAndIdentityOutagesKeepTheLastState() throws Exception {
+        apply(pod("web", "web", "n1", "10.0.1.1"));
+        SimulatedAgent n1 = new SimulatedAgent("n1", "a1", channel, AgentBehaviour.HEALTHY, AgentEvents.NONE);
+        n1.connect();
+        awaitConverged(n1);
+        long revision = loop.snapshot().get().revision();
+        apply("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: broken, namespace: shop}\nspec: {}\n");
+        pipeline.settled().get(20, TimeUnit.SECONDS);
+        assertEquals(revision, loop.snapshot().get().revision(), "nothing distributed");
+        assertTrue(pipeline.store().rejections().stream().anyMatch(r -> r.problem().contains("spec.podSelector")));
+        identities.unavailable = true;
+        apply(pod("db", "db", "n1", "10.0.1.2"));
+        pipeline.settled().get(20, TimeUnit.SECONDS);
+        assertEquals(revision, loop.snapshot().get().revision(), "last state kept while identities are unavailable");
+        identities.unavailable = false;
+        await("retry after the outage", () -> n1.view().endpoints().containsKey("shop/db"));
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+}
