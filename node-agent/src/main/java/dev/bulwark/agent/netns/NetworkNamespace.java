@@ -56,8 +56,14 @@ public final class NetworkNamespace implements AutoCloseable {
 
     /** Runs {@code body} on a fresh platform thread inside the namespace and returns its result. */
     public <T> T call(Callable<T> body) {
+        return callIn(path(), body);
+    }
+
+    /** Runs {@code body} on a fresh platform thread inside the network namespace file {@code nsPath}. */
+    public static <T> T callIn(Path nsPath, Callable<T> body) {
+        String name = nsPath.getFileName().toString();
         FutureTask<T> task = new FutureTask<>(() -> {
-            int fd = Syscalls.open(path().toString(), 0x80000);
+            int fd = Syscalls.open(nsPath.toString(), 0x80000);
             try {
                 Syscalls.setNetns(fd);
             } finally {

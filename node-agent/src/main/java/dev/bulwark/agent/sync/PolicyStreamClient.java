@@ -1,0 +1,163 @@
+package dev.bulwark.agent.sync;
+
+import dev.bulwark.agent.datapath.DatapathException;
+import dev.bulwark.proto.policy.v1.Ack;
+import dev.bulwark.proto.policy.v1.AgentMessage;
+import dev.bulwark.proto.policy.v1.DistributorMessage;
+import dev.bulwark.proto.policy.v1.ErrorDetail;
+import dev.bulwark.proto.policy.v1.Nack;
+import dev.bulwark.proto.policy.v1.PolicyDelta;
+import dev.bulwark.proto.policy.v1.PolicyDistributionGrpc;
+import dev.bulwark.proto.policy.v1.Subscribe;
+import io.grpc.Channel;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Client side of {@code PolicyDistribution.Stream}: subscribes with the held version, applies each delta
+ * ({@link NodePolicyState#apply} then {@link StateApplier}), answers ACK, or NACK with the reason when
+ * the delta is invalid or the datapath cannot take it (keeping the previous state), and on any stream
+ * end reconnects with capped exponential backoff and resumes from the held version.
+ *
+ * <p>Concurrency: one single-threaded scheduler owns all state; gRPC callbacks only hop onto it.
+ */
+public final class PolicyStreamClient implements AutoCloseable {
+
+    /** Counters and the held version, for status and metrics. */
+    public record Status(long version, boolean connected, long acks, long nacks, long reconnects, String lastError) {
+    }
+
+    private final PolicyDistributionGrpc.PolicyDistributionStub stub;
+    private final String nodeName;
+    private final String instanceId;
+    private final StateApplier applier;
+    private final ScheduledExecutorService loop;
+    private final Duration minBackoff;
+    private final Duration maxBackoff;
+    private final Consumer<NodePolicyState> onApplied;
+    private NodePolicyState state = NodePolicyState.EMPTY;
+    private StreamObserver<AgentMessage> requests;
+    private int generation;
+    private Duration backoff;
+    private boolean connected;
+    private boolean closed;
+    private long acks;
+    private long nacks;
+    private long reconnects;
+    private String lastError = "";
+
+    public PolicyStreamClient(Channel channel, String nodeName, String instanceId, StateApplier applier,
+                              ScheduledExecutorService loop, Duration minBackoff, Duration maxBackoff,
+                              Consumer<NodePolicyState> onApplied) {
+        this.stub = PolicyDistributionGrpc.newStub(channel);
+        this.nodeName = nodeName;
+        this.instanceId = instanceId;
+        this.applier = applier;
+        this.loop = loop;
+        this.minBackoff = minBackoff;
+        this.maxBackoff = maxBackoff;
+        this.backoff = minBackoff;
+        this.onApplied = onApplied;
+    }
+
+    public void start() {
+        loop.execute(this::connect);
+    }
+
+    /** The held state (read on the loop thread, or after the loop is quiescent). */
+    public NodePolicyState state() {
+        return state;
+    }
+
+    public Status status() {
+        try {
+            return loop.submit(() -> new Status(state.version(), connected, acks, nacks, reconnects, lastError)).get();
+        } catch (Exception e) {
+            return new Status(state.version(), false, acks, nacks, reconnects, "status unavailable: " + e);
+        }
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        int gen = ++generation;
+        requests = stub.stream(new StreamObserver<>() {
+            @Override
+            public void onNext(DistributorMessage m) {
+                loop.execute(() -> {
+                    if (gen == generation && m.hasDelta()) {
+                        onDelta(m.getDelta());
+                    }
+                });
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                loop.execute(() -> ended(gen, t.toString()));
+            }
+
+            @Override
+            public void onCompleted() {
+                loop.execute(() -> ended(gen, "stream completed by the distributor"));
+            }
+        });
+        requests.onNext(AgentMessage.newBuilder().setSubscribe(Subscribe.newBuilder().setNodeName(nodeName)
+                .setKnownVersion(state.version()).setAgentInstanceId(instanceId)).build());
+        connected = true;
+    }
+
+    private void onDelta(PolicyDelta d) {
+        backoff = minBackoff; // a delta means the stream is healthy
+        NodePolicyState.Outcome outcome = state.apply(d);
+        switch (outcome) {
+            case NodePolicyState.Outcome.Rejected r -> nack(d, r.rpcCode(), r.message());
+            case NodePolicyState.Outcome.Applied a -> {
+                try {
+                    applier.apply(state, a.next());
+                } catch (DatapathException e) {
+                    nack(d, e.rpcCode(), e.getMessage());
+                    return;
+                }
+                state = a.next();
+                acks++;
+                requests.onNext(AgentMessage.newBuilder().setAck(Ack.newBuilder().setNonce(d.getNonce())
+                        .setVersion(d.getVersion())).build());
+                onApplied.accept(state);
+            }
+        }
+    }
+
+    private void nack(PolicyDelta d, int code, String message) {
+        nacks++;
+        lastError = message;
+        requests.onNext(AgentMessage.newBuilder().setNack(Nack.newBuilder().setNonce(d.getNonce()).setVersion(d.getVersion())
+                .setError(ErrorDetail.newBuilder().setCode(code).setMessage(message))).build());
+    }
+
+    private void ended(int gen, String why) {
+        if (gen != generation || closed) {
+            return;
+        }
+        connected = false;
+        lastError = why;
+        reconnects++;
+        Duration wait = backoff;
+        backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
+        loop.schedule(this::connect, wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        loop.execute(() -> {
+            closed = true;
+            if (requests != null && connected) {
+                requests.onCompleted();
+            }
+            connected = false;
+        });
+    }
+}

@@ -1,0 +1,72 @@
+package dev.bulwark.agent.sync;
+
+import dev.bulwark.agent.datapath.DatapathException;
+import dev.bulwark.agent.datapath.PolicyMap;
+import dev.bulwark.model.Cidr;
+import dev.bulwark.model.policy.MapState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Moves the datapath from one {@link NodePolicyState} to the next by diffs only. All or nothing across
+ * maps: if one map fails, the maps already changed are reconciled back before the error propagates.
+ * The kernel datapath holds IPv4 prefixes only; IPv6 ipcache entries are kept in the state and skipped
+ * here. Runs on the sync thread.
+ */
+public final class StateApplier {
+
+    private final NodeDatapath datapath;
+
+    public StateApplier(NodeDatapath datapath) {
+        this.datapath = datapath;
+    }
+
+    public void apply(NodePolicyState from, NodePolicyState to) {
+        List<Runnable> undo = new ArrayList<>();
+        try {
+            Map<Cidr, Integer> oldIp = ipv4(from.ipcache());
+            datapath.ipcache().reconcile(ipv4(to.ipcache()));
+            undo.add(() -> datapath.ipcache().reconcile(oldIp));
+            TreeSet<String> names = new TreeSet<>(from.endpoints().keySet());
+            names.addAll(to.endpoints().keySet());
+            for (String name : names) {
+                Optional<PolicyMap> map = datapath.policyMap(name);
+                if (map.isEmpty()) {
+                    continue; // not on this node (yet): programmed when it is attached
+                }
+                MapState before = map.get().read();
+                map.get().reconcile(stateOf(to, name));
+                undo.add(() -> map.get().reconcile(before));
+            }
+        } catch (DatapathException e) {
+            for (Runnable u : undo.reversed()) {
+                u.run();
+            }
+            throw e;
+        }
+    }
+
+    /** Programs one endpoint that was just attached from the held state. */
+    public void attach(NodePolicyState held, String name) {
+        datapath.policyMap(name).ifPresent(m -> m.reconcile(stateOf(held, name)));
+    }
+
+    static MapState stateOf(NodePolicyState s, String name) {
+        NodePolicyState.EndpointPolicy ep = s.endpoints().get(name);
+        return ep == null ? MapState.EMPTY : ep.state();
+    }
+
+    private static Map<Cidr, Integer> ipv4(Map<Cidr, Integer> all) {
+        Map<Cidr, Integer> out = new TreeMap<>();
+        all.forEach((c, id) -> {
+            if (c.isIpv4()) {
+                out.put(c, id);
+            }
+        });
+        return out;
+    }
+}
