@@ -1,0 +1,234 @@
+package dev.bulwark.policy.compile;
+
+import dev.bulwark.model.policy.Direction;
+import dev.bulwark.model.policy.PolicyEntry;
+import dev.bulwark.model.policy.PolicyKey;
+import dev.bulwark.model.policy.PortPrefix;
+import dev.bulwark.model.policy.Protocols;
+import dev.bulwark.policy.api.Action;
+import dev.bulwark.policy.api.L7Rules;
+import dev.bulwark.policy.api.Peer;
+import dev.bulwark.policy.api.PortRule;
+import dev.bulwark.policy.api.Rule;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Compiles the rules that select one endpoint into its map entries: pure, no state. Called for the
+ * whole map, or for the slice of one remote identity (the entries keyed on it depend only on the rules
+ * whose peers select it, which is what makes identity churn cheap).
+ *
+ * <p>Per key: deny beats allow; allows merge (an allow without L7 rules cancels the L7 rules of
+ * others on that key, as in Cilium; auth is required if any rule requires it). Per remote identity the
+ * entries are made consistent for longest-prefix match: an allow covered by a broader deny is dropped
+ * (the deny decides those flows anyway), and an allow whose nearest broader entry is an equal allow is
+ * dropped as redundant.
+ */
+public final class EndpointCompiler {
+
+    /** Which identities a selector selects (the selector cache). */
+    public interface Selections {
+        Set<Integer> selected(dev.bulwark.policy.api.Selector selector);
+    }
+
+    /** Named ports by identity; identity 0 asks for the union over every pod. */
+    public interface NamedPorts {
+        List<NamedPort> of(int identity);
+    }
+
+    /** The result: entries plus the L7 rules behind each redirecting entry. */
+    public record Compiled(TreeMap<PolicyKey, PolicyEntry> entries, TreeMap<PolicyKey, L7Rules> l7) {
+    }
+
+    private final EngineConfig config;
+
+    public EndpointCompiler(EngineConfig config) {
+        this.config = config;
+    }
+
+    /** True if some rule isolates the endpoint in {@code direction} (it is then default-deny there). */
+    public static boolean isolated(List<Rule> rules, Direction direction) {
+        for (Rule r : rules) {
+            if (r.direction() == direction && r.isolates()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @param rules     the rules selecting the endpoint, in a deterministic order
+     * @param ownPorts  the endpoint's named ports (ingress named ports resolve against these)
+     * @param only      null for the whole map, else the one remote identity whose slice to compute
+     */
+    public Compiled compile(List<Rule> rules, List<NamedPort> ownPorts, Selections selections, NamedPorts peerPorts,
+                            Integer only) {
+        Map<PolicyKey, Candidate> candidates = new HashMap<>();
+        for (Direction d : Direction.values()) {
+            boolean isolated = isolated(rules, d);
+            if (!isolated && (only == null || only == 0)) {
+                candidates.put(PolicyKey.l3(0, d), Candidate.allow("not isolated for " + d.name().toLowerCase(java.util.Locale.ROOT), L7Rules.NONE, false));
+            }
+            for (Rule r : rules) {
+                if (r.direction() != d) {
+                    continue;
+                }
+                boolean matters = r.action() == Action.DENY || isolated || !r.l7().isEmpty() || r.authRequired();
+                if (matters) {
+                    addRule(r, ownPorts, selections, peerPorts, only, candidates);
+                }
+            }
+        }
+        return finish(candidates);
+    }
+
+    private void addRule(Rule r, List<NamedPort> ownPorts, Selections selections, NamedPorts peerPorts, Integer only,
+                         Map<PolicyKey, Candidate> out) {
+        for (Peer peer : r.peers()) {
+            if (peer.selector().isWildcard()) {
+                if (only == null || only == 0) {
+                    addKeys(r, peer, 0, ownPorts, peerPorts, out);
+                }
+            } else if (only != null) {
+                if (only != 0 && selections.selected(peer.selector()).contains(only)) {
+                    addKeys(r, peer, only, ownPorts, peerPorts, out);
+                }
+            } else {
+                for (int id : selections.selected(peer.selector())) {
+                    addKeys(r, peer, id, ownPorts, peerPorts, out);
+                }
+            }
+        }
+    }
+
+    private void addKeys(Rule r, Peer peer, int identity, List<NamedPort> ownPorts, NamedPorts peerPorts,
+                         Map<PolicyKey, Candidate> out) {
+        Direction d = r.direction();
+        String where = r.policy() + ": " + peer.path();
+        if (r.ports().isEmpty()) {
+            merge(out, PolicyKey.l3(identity, d), candidate(r, where));
+            return;
+        }
+        for (PortRule p : r.ports()) {
+            String ref = where + ", " + p.path();
+            Candidate c = candidate(r, ref);
+            if (p.isNamed()) {
+                List<NamedPort> declared = d == Direction.INGRESS ? ownPorts : peerPorts.of(identity);
+                for (NamedPort np : declared) {
+                    if (np.name().equals(p.name()) && (p.protocol() == Protocols.ANY || p.protocol() == np.protocol())) {
+                        merge(out, PolicyKey.l4(identity, d, np.protocol(), np.port()), c);
+                    }
+                }
+            } else if (p.protocol() == Protocols.ANY && p.port() == 0) {
+                merge(out, PolicyKey.l3(identity, d), c);
+            } else {
+                List<Integer> protocols = p.protocol() == Protocols.ANY
+                        ? List.of(Protocols.TCP, Protocols.UDP, Protocols.SCTP) : List.of(p.protocol());
+                for (int proto : protocols) {
+                    if (p.port() == 0) {
+                        merge(out, PolicyKey.l4(identity, d, proto, 0), c);
+                        continue;
+                    }
+                    for (PortPrefix prefix : PortPrefix.cover(p.port(), p.endPort())) {
+                        merge(out, new PolicyKey(identity, d, proto, prefix.port(), prefix.length()), c);
+                    }
+                }
+            }
+        }
+    }
+
+    private static Candidate candidate(Rule r, String ref) {
+        return r.action() == Action.DENY ? Candidate.deny(ref) : Candidate.allow(ref, r.l7(), r.authRequired());
+    }
+
+    private static void merge(Map<PolicyKey, Candidate> out, PolicyKey key, Candidate c) {
+        out.merge(key, c, Candidate::merge);
+    }
+
+    private Compiled finish(Map<PolicyKey, Candidate> candidates) {
+        TreeMap<PolicyKey, PolicyEntry> entries = new TreeMap<>();
+        candidates.forEach((k, c) -> entries.put(k, c.entry(config)));
+        List<PolicyKey> drop = new ArrayList<>();
+        for (Map.Entry<PolicyKey, PolicyEntry> e : entries.entrySet()) {
+            if (e.getValue().deny()) {
+                continue;
+            }
+            PolicyKey broader = nearestBroader(entries, e.getKey(), true);
+            if (broader != null) {
+                drop.add(e.getKey());
+                continue;
+            }
+            PolicyKey nearest = nearestBroader(entries, e.getKey(), false);
+            if (nearest != null && entries.get(nearest).datapathValue().equals(e.getValue().datapathValue())) {
+                drop.add(e.getKey());
+            }
+        }
+        drop.forEach(entries::remove);
+        TreeMap<PolicyKey, L7Rules> l7 = new TreeMap<>();
+        entries.forEach((k, v) -> {
+            if (v.proxyPort() != 0) {
+                l7.put(k, candidates.get(k).l7);
+            }
+        });
+        return new Compiled(entries, l7);
+    }
+
+    /**
+     * The nearest strictly broader key of the same identity and direction present in {@code entries}
+     * (as the LPM trie would fall back); with {@code denyOnly}, the nearest broader deny.
+     */
+    static PolicyKey nearestBroader(Map<PolicyKey, PolicyEntry> entries, PolicyKey key, boolean denyOnly) {
+        if (key.protocol() != Protocols.ANY) {
+            for (int length = key.portPrefixLength() - 1; length >= 0; length--) {
+                PolicyKey probe = new PolicyKey(key.remoteIdentity(), key.direction(), key.protocol(),
+                        key.port() & PortPrefix.mask(length), length);
+                PolicyEntry e = entries.get(probe);
+                if (e != null && (!denyOnly || e.deny())) {
+                    return probe;
+                }
+            }
+            PolicyKey l3 = PolicyKey.l3(key.remoteIdentity(), key.direction());
+            PolicyEntry e = entries.get(l3);
+            if (e != null && (!denyOnly || e.deny())) {
+                return l3;
+            }
+        }
+        return null;
+    }
+
+    /** What the rules say about one key before it becomes an entry. */
+    private record Candidate(boolean deny, boolean plain, L7Rules l7, boolean auth, String ref) {
+
+        static Candidate deny(String ref) {
+            return new Candidate(true, false, L7Rules.NONE, false, ref);
+        }
+
+        static Candidate allow(String ref, L7Rules l7, boolean auth) {
+            return new Candidate(false, l7.isEmpty(), l7, auth, ref);
+        }
+
+        Candidate merge(Candidate o) {
+            if (deny || o.deny) {
+                if (deny && o.deny) {
+                    return ref.compareTo(o.ref) <= 0 ? this : o;
+                }
+                return deny ? this : o;
+            }
+            boolean p = plain || o.plain;
+            String r = ref.compareTo(o.ref) <= 0 ? ref : o.ref;
+            return new Candidate(false, p, p ? L7Rules.NONE : l7.merge(o.l7), auth || o.auth, r);
+        }
+
+        PolicyEntry entry(EngineConfig config) {
+            if (deny) {
+                return PolicyEntry.deny(ref);
+            }
+            int proxy = plain || l7.isEmpty() ? 0 : !l7.dns().isEmpty() ? config.dnsProxyPort() : config.httpProxyPort();
+            return new PolicyEntry(false, proxy, auth, ref);
+        }
+    }
+}
