@@ -36,6 +36,7 @@ public final class SimulatedAgent {
     private Channel channel;
     private final AgentBehaviour behaviour;
     private final AgentEvents events;
+    private final Interner interner;
 
     private final Map<String, IpcacheMapping> ipcache = new HashMap<>();
     private final Map<String, EndpointState> endpoints = new HashMap<>();
@@ -45,6 +46,13 @@ public final class SimulatedAgent {
     private ClientCallStreamObserver<AgentMessage> requests;
 
     public SimulatedAgent(String nodeName, String instanceId, Channel channel, AgentBehaviour behaviour, AgentEvents events) {
+        this(nodeName, instanceId, channel, behaviour, events, Interner.NONE);
+    }
+
+    /** With an {@link Interner} shared by many simulated agents in one JVM (the benchmark). */
+    public SimulatedAgent(String nodeName, String instanceId, Channel channel, AgentBehaviour behaviour, AgentEvents events,
+                          Interner interner) {
+        this.interner = interner;
         this.nodeName = nodeName;
         this.instanceId = instanceId;
         this.channel = channel;
@@ -149,7 +157,7 @@ public final class SimulatedAgent {
             }
         }
         delta.ipcacheUpserts().forEach((prefix, m) -> {
-            IpcacheMapping old = ipcache.put(prefix, m);
+            IpcacheMapping old = ipcache.put(interner.prefix(prefix), interner.mapping(m));
             digest += StateDigest.ipcacheTerm(prefix, m) - (old == null ? 0 : StateDigest.ipcacheTerm(prefix, old));
         });
         for (String name : delta.removedEndpoints()) {
