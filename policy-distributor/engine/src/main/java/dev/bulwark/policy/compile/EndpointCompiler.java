@@ -71,7 +71,7 @@ public final class EndpointCompiler {
         for (Direction d : Direction.values()) {
             boolean isolated = isolated(rules, d);
             if (!isolated && (only == null || only == 0)) {
-                candidates.put(PolicyKey.l3(0, d), Candidate.allow("not isolated for " + d.name().toLowerCase(java.util.Locale.ROOT), L7Rules.NONE, false));
+                candidates.put(PolicyKey.l3(0, d), Candidate.allow("default: " + d.name().toLowerCase(java.util.Locale.ROOT) + " not isolated", L7Rules.NONE, false));
             }
             for (Rule r : rules) {
                 if (r.direction() != d) {

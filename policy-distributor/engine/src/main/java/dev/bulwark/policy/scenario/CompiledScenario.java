@@ -19,7 +19,7 @@ public record CompiledScenario(Scenario scenario, Map<String, EndpointPolicy> en
                                Map<String, Cidr> podIps, List<Policy> policies) {
 
     public CompiledScenario {
-        endpoints = Map.copyOf(endpoints);
+        endpoints = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(endpoints));
         podIps = Map.copyOf(podIps);
         policies = List.copyOf(policies);
         ipcache = ipcache.copy();
