@@ -78,8 +78,9 @@ public record MapDiff<K extends Comparable<K>, V>(NavigableMap<K, V> upserts, Na
         return out;
     }
 
-    private static TreeMap<PolicyKey, PolicyEntry> datapathValues(MapState s) {
-        TreeMap<PolicyKey, PolicyEntry> m = new TreeMap<>();
+    /** Hash-based on purpose: the diff probes every key of both sides, and record hashing beats the key order's comparator chain. */
+    private static java.util.HashMap<PolicyKey, PolicyEntry> datapathValues(MapState s) {
+        java.util.HashMap<PolicyKey, PolicyEntry> m = java.util.HashMap.newHashMap(s.size());
         s.entries().forEach((k, v) -> m.put(k, v.datapathValue()));
         return m;
     }

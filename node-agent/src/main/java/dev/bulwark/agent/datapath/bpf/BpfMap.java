@@ -35,6 +35,22 @@ public final class BpfMap implements AutoCloseable {
         return new BpfMap(Pins.get(path), path.toString());
     }
 
+    /** Creates a new, unpinned map (BPF_MAP_CREATE): for benchmarks and probes. */
+    public static BpfMap create(int type, int keySize, int valueSize, int maxEntries, int flags, String name) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment at = a.allocate(BpfCommand.ATTR_SIZE, 8);
+            at.set(JAVA_INT, 0, type);
+            at.set(JAVA_INT, 4, keySize);
+            at.set(JAVA_INT, 8, valueSize);
+            at.set(JAVA_INT, 12, maxEntries);
+            at.set(JAVA_INT, 16, flags);
+            byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+            MemorySegment.copy(n, 0, at, java.lang.foreign.ValueLayout.JAVA_BYTE, 28, Math.min(n.length, 15));
+            int fd = (int) Syscalls.bpf(Syscalls.errnoSlot(a), BpfCommand.MAP_CREATE, at, "create map " + name);
+            return new BpfMap(fd, name);
+        }
+    }
+
     /** Takes ownership of {@code fd}. */
     public static BpfMap ofFd(int fd, String label) {
         return new BpfMap(fd, label);
