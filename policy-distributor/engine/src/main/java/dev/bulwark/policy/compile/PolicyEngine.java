@@ -5,6 +5,7 @@ import dev.bulwark.model.Label;
 import dev.bulwark.model.LabelSet;
 import dev.bulwark.model.NumericIdentity;
 import dev.bulwark.model.ReservedIdentity;
+import dev.bulwark.model.identity.LocalIdentityAllocator;
 import dev.bulwark.model.policy.Direction;
 import dev.bulwark.policy.api.IdentityLabels;
 import dev.bulwark.policy.api.Peer;
@@ -43,7 +44,8 @@ public final class PolicyEngine {
     private final EndpointCompiler compiler;
     private final SelectorCache cache = new SelectorCache();
     private final RuleIndex index = new RuleIndex(cache);
-    private final CidrIdentities cidrIdentities = new CidrIdentities();
+    private final LocalIdentityAllocator localIdentities = new LocalIdentityAllocator();
+    private final Map<Cidr, Integer> cidrIdentity = new HashMap<>();
     private final Ipcache ipcache = new Ipcache();
     private final Map<String, Map<String, String>> namespaces = new HashMap<>();
     private final Map<String, Pod> pods = new TreeMap<>();
@@ -292,9 +294,11 @@ public final class PolicyEngine {
 
     private void useCidr(Cidr cidr) {
         if (cidrUsers.merge(cidr, 1, Integer::sum) == 1) {
-            int id = cidrIdentities.identityFor(cidr).value();
+            LabelSet labels = CidrIdentities.labels(cidr);
+            int id = localIdentities.allocate(labels).value();
+            cidrIdentity.put(cidr, id);
             ipcache.put(cidr, id);
-            useIdentity(id, CidrIdentities.labels(cidr));
+            useIdentity(id, labels);
         }
     }
 
@@ -302,7 +306,9 @@ public final class PolicyEngine {
         if (cidrUsers.merge(cidr, -1, Integer::sum) == 0) {
             cidrUsers.remove(cidr);
             ipcache.remove(cidr);
-            releaseIdentity(cidrIdentities.identityFor(cidr).value());
+            int id = cidrIdentity.remove(cidr);
+            releaseIdentity(id);
+            localIdentities.release(NumericIdentity.of(id));
         }
     }
 

@@ -3,33 +3,20 @@ package dev.bulwark.policy.identity;
 import dev.bulwark.model.Cidr;
 import dev.bulwark.model.Label;
 import dev.bulwark.model.LabelSet;
-import dev.bulwark.model.NumericIdentity;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Node-local identities for CIDR peers (bit 24 set), numbered from 1 in order of first use, never
- * reused while this numbering lives. A CIDR identity carries {@code cidr:<p>} for its own prefix and
- * every shorter prefix containing it, plus {@code reserved:world}, as Cilium's do: that is what lets
- * a selector for {@code 10.0.0.0/8} select the identity of {@code 10.1.0.0/16}, and {@code world}
- * select every CIDR identity. Not thread-safe.
+ * The labels of CIDR identities. A CIDR identity (node-local, numbered by
+ * {@link dev.bulwark.model.identity.LocalIdentityAllocator}) carries {@code cidr:<p>} for its own
+ * prefix and every shorter prefix containing it, plus {@code reserved:world}, as Cilium's do: that is
+ * what lets a selector for {@code 10.0.0.0/8} select the identity of {@code 10.1.0.0/16}, and
+ * {@code world} select every CIDR identity.
  */
 public final class CidrIdentities {
 
-    private final Map<Cidr, NumericIdentity> byCidr = new HashMap<>();
-    private int next = 1;
-
-    public NumericIdentity identityFor(Cidr cidr) {
-        return byCidr.computeIfAbsent(cidr, c -> {
-            if (next > NumericIdentity.LOCAL_MAX) {
-                throw new IllegalStateException("local identity space exhausted");
-            }
-            return NumericIdentity.of(NumericIdentity.LOCAL_FLAG | next++);
-        });
+    private CidrIdentities() {
     }
-
     /** The labels of the identity of {@code cidr}. */
     public static LabelSet labels(Cidr cidr) {
         List<Label> labels = new ArrayList<>();
