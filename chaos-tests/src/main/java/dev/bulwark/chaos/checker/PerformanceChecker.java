@@ -1,0 +1,79 @@
+package dev.bulwark.chaos.checker;
+
+import dev.bulwark.chaos.history.History;
+import dev.bulwark.chaos.history.Op;
+import dev.bulwark.chaos.history.OpType;
+import dev.bulwark.chaos.history.Operation;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Availability and latency statistics (Jepsen's {@code perf} and {@code stats}): counts of ok/fail/info
+ * per function, latency percentiles of ok operations, throughput, and the longest stall between two
+ * successful allocations (the write stall after a leader kill). Informational: always VALID.
+ */
+public final class PerformanceChecker implements Checker {
+
+    @Override
+    public String name() {
+        return "performance";
+    }
+
+    @Override
+    public CheckResult check(History history) {
+        Map<String, Map<String, Object>> perF = new TreeMap<>();
+        Map<String, List<Long>> latencies = new TreeMap<>();
+        List<Long> allocationDone = new ArrayList<>();
+        long ok = 0;
+        for (Operation o : history.operations()) {
+            Map<String, Object> counts = perF.computeIfAbsent(o.f(), f -> new LinkedHashMap<>());
+            counts.merge(o.outcome().wire(), 1L, (a, b) -> (Long) a + (Long) b);
+            if (o.outcome() == OpType.OK) {
+                ok++;
+                latencies.computeIfAbsent(o.f(), f -> new ArrayList<>()).add(o.latencyNanos());
+                if (o.f().equals(Op.ALLOCATE)) {
+                    allocationDone.add(o.completion().timeNanos());
+                }
+            }
+        }
+        for (Map.Entry<String, List<Long>> e : latencies.entrySet()) {
+            long[] sorted = e.getValue().stream().mapToLong(Long::longValue).sorted().toArray();
+            Map<String, Object> counts = perF.get(e.getKey());
+            counts.put("p50-ms", millis(percentile(sorted, 0.50)));
+            counts.put("p99-ms", millis(percentile(sorted, 0.99)));
+            counts.put("max-ms", millis(sorted[sorted.length - 1]));
+        }
+        allocationDone.sort(null);
+        long stall = 0;
+        long stallAt = 0;
+        for (int i = 1; i < allocationDone.size(); i++) {
+            long gap = allocationDone.get(i) - allocationDone.get(i - 1);
+            if (gap > stall) {
+                stall = gap;
+                stallAt = allocationDone.get(i - 1);
+            }
+        }
+        double seconds = Math.max(history.endNanos(), 1) / 1e9;
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("operations", perF);
+        details.put("ok-per-second", Math.round(ok / seconds));
+        details.put("longest-allocation-stall-ms", millis(stall));
+        details.put("longest-allocation-stall-at-s", Math.round(stallAt / 1e7) / 100.0);
+        details.put("nemesis-operations", history.nemesisOperations().size());
+        return new CheckResult(name(), Validity.VALID, ok + " ok operations, " + details.get("ok-per-second")
+                + " ok/s, longest allocation stall " + millis(stall) + " ms", List.of(), List.of(), details);
+    }
+
+    /** Nearest-rank percentile of a sorted array. */
+    static long percentile(long[] sorted, double q) {
+        int rank = (int) Math.ceil(q * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    static double millis(long nanos) {
+        return Math.round(nanos / 1e4) / 100.0;
+    }
+}
