@@ -88,7 +88,7 @@ public final class PolicyStreamClient implements AutoCloseable {
         requests = stub.stream(new StreamObserver<>() {
             @Override
             public void onNext(DistributorMessage m) {
-                loop.execute(() -> {
+                onLoop(() -> {
                     if (gen == generation && m.hasDelta()) {
                         onDelta(m.getDelta());
                     }
@@ -97,21 +97,30 @@ public final class PolicyStreamClient implements AutoCloseable {
 
             @Override
             public void onError(Throwable t) {
-                loop.execute(() -> ended(gen, t.toString()));
+                onLoop(() -> ended(gen, t.toString()));
             }
 
             @Override
             public void onCompleted() {
-                loop.execute(() -> ended(gen, "stream completed by the distributor"));
+                onLoop(() -> ended(gen, "stream completed by the distributor"));
             }
         });
         requests.onNext(AgentMessage.newBuilder().setSubscribe(Subscribe.newBuilder().setNodeName(nodeName)
                 .setKnownVersion(state.version()).setAgentInstanceId(instanceId)).build());
-        connected = true;
+    }
+
+    /** Hops a gRPC callback onto the loop; after shutdown there is nothing left to do with it. */
+    private void onLoop(Runnable r) {
+        try {
+            loop.execute(r);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the agent is stopping
+        }
     }
 
     private void onDelta(PolicyDelta d) {
         backoff = minBackoff; // a delta means the stream is healthy
+        connected = true;
         NodePolicyState.Outcome outcome = state.apply(d);
         switch (outcome) {
             case NodePolicyState.Outcome.Rejected r -> nack(d, r.rpcCode(), r.message());
@@ -154,8 +163,12 @@ public final class PolicyStreamClient implements AutoCloseable {
     public void close() {
         loop.execute(() -> {
             closed = true;
-            if (requests != null && connected) {
-                requests.onCompleted();
+            if (requests != null) {
+                try {
+                    requests.onCompleted();
+                } catch (IllegalStateException e) {
+                    // the call already ended; nothing to half-close
+                }
             }
             connected = false;
         });
