@@ -23,14 +23,16 @@ final class PeerParser {
 
     static Cidr cidr(Node node, boolean allowBareAddress) {
         String text = node.string();
-        if (!allowBareAddress && text.indexOf('/') < 0) {
-            throw node.error("\"" + text + "\" has no prefix length (write " + text + "/32 or /128)");
-        }
+        Cidr cidr;
         try {
-            return Cidr.parse(text);
+            cidr = Cidr.parse(text);
         } catch (IllegalArgumentException e) {
             throw node.error("\"" + text + "\": " + e.getMessage());
         }
+        if (!allowBareAddress && text.indexOf('/') < 0) {
+            throw node.error("\"" + text + "\" has no prefix length (write " + cidr + ")");
+        }
+        return cidr;
     }
 
     /** {@code ipBlock} / {@code fromCIDRSet} element: {@code cidr} with optional {@code except}. */
