@@ -17,6 +17,9 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import dev.bulwark.proto.policy.v1.ReplicaState;
+import java.util.List;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,10 +38,18 @@ public final class PolicyStreamService implements BindableService {
 
     private final DistributionLoop loop;
     private final AgentAuthenticator authenticator;
+    private final StatusMethod status;
 
     public PolicyStreamService(DistributionLoop loop, AgentAuthenticator authenticator) {
+        this(loop, authenticator, List::of);
+    }
+
+    /** @param replicas the replicas the cluster knows, for the Status method */
+    public PolicyStreamService(DistributionLoop loop, AgentAuthenticator authenticator,
+                               Supplier<List<ReplicaState>> replicas) {
         this.loop = loop;
         this.authenticator = authenticator;
+        this.status = new StatusMethod(loop, replicas);
     }
 
     @Override
@@ -48,6 +59,7 @@ public final class PolicyStreamService implements BindableService {
                 .build();
         ServerServiceDefinition definition = ServerServiceDefinition.builder(PolicyDistributionGrpc.SERVICE_NAME)
                 .addMethod(method, ServerCalls.asyncBidiStreamingCall(this::stream))
+                .addMethod(PolicyDistributionGrpc.getStatusMethod(), ServerCalls.asyncUnaryCall(status::status))
                 .build();
         return ServerInterceptors.intercept(definition, new Authentication());
     }
