@@ -17,7 +17,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class BpfMap implements AutoCloseable {
 
     private final Arena arena = Arena.ofShared();
+    /** For element ops: only bytes 0..31 are ever written, so the kernel's zero-tail check always holds. */
     private final MemorySegment attr = arena.allocate(BpfCommand.ATTR_SIZE, 8);
+    private final MemorySegment batch = arena.allocate(BpfCommand.ATTR_SIZE, 8);
     private final MemorySegment errno = Syscalls.errnoSlot(arena);
     private final int fd;
     private final MapInfo info;
@@ -97,8 +99,8 @@ public final class BpfMap implements AutoCloseable {
     /** BPF_MAP_UPDATE_BATCH of {@code count} packed keys and values; returns how many were applied. */
     public synchronized int updateBatch(MemorySegment keys, MemorySegment values, int count) {
         batchAttr(keys, values, count);
-        long r = Syscalls.bpfRaw(errno, BpfCommand.MAP_UPDATE_BATCH, attr);
-        int done = attr.get(JAVA_INT, 32);
+        long r = Syscalls.bpfRaw(errno, BpfCommand.MAP_UPDATE_BATCH, batch);
+        int done = batch.get(JAVA_INT, 32);
         if (r < 0) {
             throw new BpfException(label + ": update batch (" + done + " of " + count + " applied)", (int) -r);
         }
@@ -108,8 +110,8 @@ public final class BpfMap implements AutoCloseable {
     /** BPF_MAP_DELETE_BATCH of {@code count} packed keys; all must exist. */
     public synchronized int deleteBatch(MemorySegment keys, int count) {
         batchAttr(keys, MemorySegment.NULL, count);
-        long r = Syscalls.bpfRaw(errno, BpfCommand.MAP_DELETE_BATCH, attr);
-        int done = attr.get(JAVA_INT, 32);
+        long r = Syscalls.bpfRaw(errno, BpfCommand.MAP_DELETE_BATCH, batch);
+        int done = batch.get(JAVA_INT, 32);
         if (r < 0) {
             throw new BpfException(label + ": delete batch (" + done + " of " + count + " deleted)", (int) -r);
         }
@@ -117,19 +119,18 @@ public final class BpfMap implements AutoCloseable {
     }
 
     private void elemAttr(MemorySegment key, MemorySegment valueOrNext, long flags) {
-        attr.fill((byte) 0);
-        attr.set(JAVA_INT, 0, fd);
+        attr.set(JAVA_LONG, 0, Integer.toUnsignedLong(fd)); // map_fd and the zero pad after it
         attr.set(JAVA_LONG, 8, key.address());
         attr.set(JAVA_LONG, 16, valueOrNext.address());
         attr.set(JAVA_LONG, 24, flags);
     }
 
     private void batchAttr(MemorySegment keys, MemorySegment values, int count) {
-        attr.fill((byte) 0);
-        attr.set(JAVA_LONG, 16, keys.address());
-        attr.set(JAVA_LONG, 24, values.address());
-        attr.set(JAVA_INT, 32, count);
-        attr.set(JAVA_INT, 36, fd);
+        batch.fill((byte) 0);
+        batch.set(JAVA_LONG, 16, keys.address());
+        batch.set(JAVA_LONG, 24, values.address());
+        batch.set(JAVA_INT, 32, count);
+        batch.set(JAVA_INT, 36, fd);
     }
 
     private boolean check(long r, String op) {
