@@ -1,6 +1,7 @@
 package dev.bulwark.policy.distribution.pipeline;
 
 import dev.bulwark.model.LabelSet;
+import dev.bulwark.policy.identity.PodIdentityLabels;
 import dev.bulwark.policy.distribution.source.KubeObject;
 import dev.bulwark.policy.distribution.source.ObjectKind;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ public final class PodEndpoints {
                         return;
                     }
                     try {
-                        LabelSet labels = SecurityLabels.of(pod.namespace(), nsLabels.getOrDefault(pod.namespace(), Map.of()), pod.labels());
+                        LabelSet labels = PodIdentityLabels.of(pod.namespace(), nsLabels.getOrDefault(pod.namespace(), Map.of()), pod.labels());
                         endpoints.add(new PodEndpoint(pod.namespace(), pod.name(), node, ips, pod.labels(), labels, namedPorts(pod)));
                     } catch (IllegalArgumentException e) {
                         problems.put(pod.key(), "metadata.labels: " + e.getMessage());

@@ -20,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A watched folder of YAML/JSON manifests (recursively). Every change triggers a rescan that hands the
+ * A watched folder of YAML/JSON manifests (its own files only, not subfolders: {@code examples/} keeps
+ * scenario files in subfolders). Every change triggers a rescan that hands the
  * sink the complete set of each kind, so added, edited and deleted files all converge the same way. A
  * file that fails to parse keeps contributing what it contributed before (the error is logged and
  * reported to the sink) — bad input changes nothing. One daemon thread watches and rescans.
@@ -58,12 +59,8 @@ public final class DirectorySource implements AutoCloseable {
     }
 
     private void register(Path dir) throws IOException {
-        try (Stream<Path> dirs = Files.walk(dir)) {
-            for (Path d : dirs.filter(Files::isDirectory).toList()) {
-                d.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
-                        StandardWatchEventKinds.ENTRY_MODIFY);
-            }
-        }
+        dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
+                StandardWatchEventKinds.ENTRY_MODIFY);
     }
 
     private void watch() {
@@ -79,7 +76,6 @@ public final class DirectorySource implements AutoCloseable {
                     more.reset();
                 }
                 synchronized (this) {
-                    register(directory);
                     scan();
                 }
             }
@@ -93,7 +89,7 @@ public final class DirectorySource implements AutoCloseable {
     /** Reads every manifest and hands the sink the complete set of each kind. */
     public synchronized void scan() throws IOException {
         List<Path> files;
-        try (Stream<Path> walk = Files.walk(directory)) {
+        try (Stream<Path> walk = Files.list(directory)) {
             files = walk.filter(Files::isRegularFile).filter(DirectorySource::isManifest).sorted().toList();
         }
         lastGood.keySet().retainAll(files);

@@ -24,8 +24,9 @@ class DirectorySourceIT {
         try (DirectorySource source = new DirectorySource(dir, store, Duration.ofMillis(50))) {
             source.start();
             assertEquals(1, store.all(ObjectKind.NAMESPACE).size());
-            Files.createDirectories(dir.resolve("policies"));
-            Files.writeString(dir.resolve("policies/np.yaml"), """
+            Files.createDirectories(dir.resolve("scenarios"));
+            Files.writeString(dir.resolve("scenarios/not-a-manifest.yaml"), "probes: []\n");
+            Files.writeString(dir.resolve("np.yaml"), """
                     apiVersion: networking.k8s.io/v1
                     kind: NetworkPolicy
                     metadata: {name: deny, namespace: shop}
@@ -34,14 +35,15 @@ class DirectorySourceIT {
             await(() -> store.all(ObjectKind.NETWORK_POLICY).size() == 1);
             long changes = store.changes();
             // A broken edit changes nothing and is reported.
-            Files.writeString(dir.resolve("policies/np.yaml"), "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {}\n");
+            Files.writeString(dir.resolve("np.yaml"), "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {}\n");
             await(() -> !store.rejections().isEmpty());
             assertTrue(store.rejections().getFirst().problem().contains("metadata.name"), store.rejections().toString());
             assertEquals(changes, store.changes());
             assertEquals(1, store.all(ObjectKind.NETWORK_POLICY).size());
-            Files.delete(dir.resolve("policies/np.yaml"));
+            Files.delete(dir.resolve("np.yaml"));
             await(() -> store.all(ObjectKind.NETWORK_POLICY).isEmpty());
             assertEquals(1, store.all(ObjectKind.NAMESPACE).size());
+            assertTrue(store.rejections().stream().noneMatch(r -> r.where().contains("scenarios")), "subfolders are not read");
         }
     }
 

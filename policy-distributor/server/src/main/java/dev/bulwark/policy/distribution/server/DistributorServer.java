@@ -1,0 +1,172 @@
+package dev.bulwark.policy.distribution.server;
+
+import dev.bulwark.policy.distribution.cluster.ReplicaCluster;
+import dev.bulwark.policy.distribution.pipeline.GrpcIdentitySource;
+import dev.bulwark.policy.distribution.pipeline.Pipeline;
+import dev.bulwark.policy.distribution.pipeline.PolicyCompilation;
+import dev.bulwark.policy.distribution.pipeline.ProblemReporter;
+import dev.bulwark.policy.distribution.source.DevelopmentApiServer;
+import dev.bulwark.policy.distribution.source.DirectorySource;
+import dev.bulwark.policy.distribution.source.KubernetesSource;
+import dev.bulwark.policy.distribution.source.ManifestParser;
+import dev.bulwark.policy.distribution.stream.AgentAuthenticator;
+import dev.bulwark.policy.distribution.stream.DeliveryListener;
+import dev.bulwark.policy.distribution.stream.DistributionLoop;
+import dev.bulwark.policy.distribution.stream.PolicyStreamService;
+import dev.bulwark.policy.distribution.stream.StreamConfig;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyServerBuilder;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running distributor replica. {@link #start} builds the pieces in dependency order and
+ * {@link #close} stops them in reverse; a failure part-way stops what was started.
+ */
+public final class DistributorServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DistributorServer.class);
+
+    private final Deque<AutoCloseable> stack = new ArrayDeque<>();
+    private final DistributorConfig config;
+    private Server grpc;
+    private DistributionLoop loop;
+    private Pipeline pipeline;
+    private DevelopmentApiServer devServer;
+
+    private DistributorServer(DistributorConfig config) {
+        this.config = config;
+    }
+
+    public static DistributorServer start(DistributorConfig config, PolicyCompilation compilation,
+                                          AgentAuthenticator authenticator) throws Exception {
+        DistributorServer s = new DistributorServer(config);
+        try {
+            s.startAll(compilation, authenticator);
+            return s;
+        } catch (Exception e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    private void startAll(PolicyCompilation compilation, AgentAuthenticator authenticator) throws Exception {
+        loop = new DistributionLoop(new StreamConfig(config.historyRevisions(), config.ackTimeout(), config.replicaId()),
+                InstantSource.system(), DeliveryListener.NONE);
+        stack.push(loop);
+        ReplicaCluster[] cluster = new ReplicaCluster[1];
+        grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.listenHost(), config.listenPort()))
+                .addService(new PolicyStreamService(loop, authenticator,
+                        () -> cluster[0] == null ? List.of() : cluster[0].replicas()))
+                .build().start();
+        stack.push(() -> grpc.shutdown().awaitTermination(5, TimeUnit.SECONDS));
+        if (config.cluster().isPresent()) {
+            var cc = config.cluster().get();
+            cluster[0] = ReplicaCluster.join(new dev.bulwark.policy.distribution.cluster.ClusterConfig(cc.replicaId(),
+                    config.listenHost() + ":" + grpc.getPort(), cc.host(), cc.hazelcastPort(), cc.members(),
+                    cc.announceEvery()), loop);
+            stack.push(cluster[0]);
+        }
+        String[] target = config.identityTarget().split(":");
+        ManagedChannel identity = NettyChannelBuilder.forAddress(target[0], Integer.parseInt(target[1])).usePlaintext().build();
+        stack.push(() -> identity.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+        pipeline = new Pipeline(new GrpcIdentitySource(identity, Duration.ofSeconds(10)), compilation, loop,
+                ProblemReporter.NONE, config.coalesce());
+        stack.push(pipeline);
+        startSource();
+    }
+
+    private void startSource() throws Exception {
+        switch (config.source()) {
+            case DistributorConfig.Directory d -> {
+                DirectorySource source = new DirectorySource(d.path(), pipeline.store(), Duration.ofMillis(100));
+                source.start();
+                stack.push(source);
+            }
+            case DistributorConfig.Kubernetes k -> {
+                KubernetesClient client = new KubernetesClientBuilder().build();
+                stack.push(client);
+                informers(client);
+            }
+            case DistributorConfig.DevelopmentServer d -> {
+                devServer = DevelopmentApiServer.start(d.port());
+                stack.push(devServer);
+                KubernetesClient client = devServer.client();
+                stack.push(client);
+                if (d.seed().isPresent()) {
+                    seed(client, d.seed().get());
+                }
+                informers(client);
+            }
+        }
+    }
+
+    private void informers(KubernetesClient client) throws Exception {
+        KubernetesSource source = new KubernetesSource(client, pipeline.store(), Duration.ofMinutes(10));
+        stack.push(source);
+        source.start(Duration.ofSeconds(60));
+    }
+
+    /** Creates the manifests of {@code dir} in the development server (bad files are logged and skipped). */
+    private static void seed(KubernetesClient client, Path dir) throws Exception {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            files = walk.filter(p -> p.toString().matches(".*\\.(ya?ml|json)")).sorted().toList();
+        }
+        for (Path f : files) {
+            try {
+                ManifestParser.parse(Files.readString(f));
+                try (var in = Files.newInputStream(f)) {
+                    for (var item : client.load(in).items()) {
+                        client.resource(item).createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                LOG.warn("{}: {} (not loaded)", f, e.getMessage());
+            }
+        }
+    }
+
+    public int grpcPort() {
+        return grpc.getPort();
+    }
+
+    public DistributionLoop loop() {
+        return loop;
+    }
+
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+
+    /** The development API server, when that is the source. */
+    public Optional<DevelopmentApiServer> developmentServer() {
+        return Optional.ofNullable(devServer);
+    }
+
+    @Override
+    public void close() {
+        while (!stack.isEmpty()) {
+            try {
+                stack.pop().close();
+            } catch (Exception e) {
+                LOG.warn("stopping a distributor part failed", e);
+            }
+        }
+    }
+}
