@@ -1,0 +1,155 @@
+package dev.bulwark.chaos.nemesis;
+
+import dev.bulwark.chaos.db.Cluster;
+import dev.bulwark.chaos.generator.FaultKind;
+import dev.bulwark.chaos.generator.FaultWindow;
+import dev.bulwark.chaos.generator.Targeting;
+import dev.bulwark.chaos.history.HistoryRecorder;
+import dev.bulwark.chaos.history.Op;
+import dev.bulwark.chaos.history.OpType;
+import dev.bulwark.chaos.history.OpValue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+
+/**
+ * Injects and heals the planned faults on a {@link Cluster}, recording each as a nemesis operation
+ * (process -1): {@code start-partition}/{@code stop-partition} with the grudge, {@code kill}/{@code restart},
+ * {@code pause}/{@code resume}, {@code wipe}/{@code rejoin} with the node. A fault that could not be
+ * applied completes as {@code info} with the error. Called from one nemesis thread.
+ */
+public final class Nemesis {
+
+    private final Cluster cluster;
+    private final HistoryRecorder history;
+    private final Supplier<Optional<String>> leader;
+    private final Membership membership;
+    private final List<String> hit = new ArrayList<>();
+
+    /**
+     * @param leader     finds the current leader's node name, empty if unknown
+     * @param membership membership changes for wipe-and-rejoin, or null when the store has none
+     */
+    public Nemesis(Cluster cluster, HistoryRecorder history, Supplier<Optional<String>> leader, Membership membership) {
+        this.cluster = cluster;
+        this.history = history;
+        this.leader = leader;
+        this.membership = membership;
+    }
+
+    public void start(FaultWindow w) {
+        switch (w.kind()) {
+            case PARTITION -> {
+                Map<String, Set<String>> grudge = Grudges.of(w.targeting(), cluster.nodes(),
+                        leader.get().orElse(null), w.choice());
+                record("start-partition", w.targeting().wire() + " " + Grudges.describe(grudge), () -> partition(grudge));
+            }
+            case KILL -> {
+                String node = target(w);
+                record("kill", node, () -> cluster.replica(node).kill());
+            }
+            case PAUSE -> {
+                String node = target(w);
+                record("pause", node, () -> cluster.replica(node).pause());
+            }
+            case WIPE -> {
+                String node = target(w);
+                record("wipe", node, () -> wipe(node));
+            }
+        }
+    }
+
+    public void stop(FaultWindow w) {
+        switch (w.kind()) {
+            case PARTITION -> record("stop-partition", null, this::heal);
+            case KILL -> restart("restart", false);
+            case PAUSE -> {
+                List<String> nodes = List.copyOf(hit);
+                hit.clear();
+                record("resume", String.join(",", nodes), () -> nodes.forEach(n -> cluster.replica(n).resume()));
+            }
+            case WIPE -> restart("rejoin", true);
+        }
+    }
+
+    /** Heals everything: no partition, every replica resumed and running. Safe to call at any time. */
+    public void healAll() {
+        record("stop-partition", "heal-all", this::heal);
+        for (String node : cluster.nodes()) {
+            cluster.replica(node).resume();
+        }
+        hit.clear();
+        List<String> dead = cluster.nodes().stream().filter(n -> !cluster.replica(n).alive()).toList();
+        if (!dead.isEmpty()) {
+            record("restart", String.join(",", dead), () -> dead.forEach(n -> cluster.start(n, false)));
+        }
+    }
+
+    private void restart(String f, boolean join) {
+        List<String> nodes = List.copyOf(hit);
+        hit.clear();
+        record(f, String.join(",", nodes), () -> {
+            for (String n : nodes) {
+                cluster.start(n, join);
+                if (join && membership != null) {
+                    membership.add(n);
+                }
+            }
+        });
+    }
+
+    private String target(FaultWindow w) {
+        List<String> nodes = cluster.nodes();
+        String node = w.targeting() == Targeting.LEADER ? leader.get().orElse(null) : null;
+        if (node == null || !nodes.contains(node)) {
+            node = nodes.get(new SplittableRandom(w.choice()).nextInt(nodes.size()));
+        }
+        hit.add(node);
+        return node;
+    }
+
+    private void partition(Map<String, Set<String>> grudge) {
+        grudge.forEach((node, from) -> {
+            for (String src : from) {
+                cluster.fabric().inNamespace(node, "iptables", "-w", "-A", "INPUT", "-s",
+                        cluster.addresses().get(src), "-j", "DROP");
+            }
+        });
+    }
+
+    private void heal() {
+        for (String node : cluster.nodes()) {
+            cluster.fabric().inNamespace(node, "iptables", "-w", "-F", "INPUT");
+        }
+    }
+
+    private void wipe(String node) {
+        if (membership == null) {
+            throw new UnsupportedOperationException("the store under test has no membership change");
+        }
+        cluster.replica(node).kill();
+        cluster.replica(node).wipe();
+        membership.remove(node);
+    }
+
+    private void record(String f, String detail, Runnable action) {
+        history.append(OpType.INVOKE, Op.NEMESIS, f, OpValue.ofDetail(detail), null);
+        try {
+            action.run();
+            history.append(OpType.OK, Op.NEMESIS, f, OpValue.ofDetail(detail), null);
+        } catch (RuntimeException e) {
+            history.append(OpType.INFO, Op.NEMESIS, f, OpValue.ofDetail(detail),
+                    e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /** Fault kinds this nemesis can inject given the store (wipe needs membership change). */
+    public Set<FaultKind> supported() {
+        return membership == null ? Set.of(FaultKind.PARTITION, FaultKind.KILL, FaultKind.PAUSE)
+                : Set.of(FaultKind.values());
+    }
+}
