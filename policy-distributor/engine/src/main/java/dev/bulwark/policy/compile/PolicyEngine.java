@@ -77,28 +77,33 @@ public final class PolicyEngine {
     /** Adds or replaces policies and removes others, as one step: the delta covers all of it. */
     public PolicyDelta apply(Collection<Policy> upserts, Collection<PolicyRef> removals) {
         for (PolicyRef ref : removals) {
-            Policy old = index.remove(ref);
+            Policy old = index.policies().get(ref);
             if (old != null) {
-                policyGone(old);
+                markSubjects(old); // before its selectors leave the cache
+                index.remove(ref);
+                releaseCidrs(old);
             }
         }
         for (Policy p : upserts) {
+            Policy old = index.policies().get(p.ref());
+            if (old != null) {
+                markSubjects(old);
+            }
             for (Rule r : p.rules()) {
                 for (Peer peer : r.peers()) {
                     peer.cidrs().forEach(this::useCidr);
                 }
             }
-            Policy old = index.put(p);
+            index.put(p);
             if (old != null) {
-                policyGone(old);
+                releaseCidrs(old);
             }
             markSubjects(p);
         }
         return flush();
     }
 
-    private void policyGone(Policy old) {
-        markSubjects(old);
+    private void releaseCidrs(Policy old) {
         for (Rule r : old.rules()) {
             for (Peer peer : r.peers()) {
                 peer.cidrs().forEach(this::releaseCidr);

@@ -114,9 +114,11 @@ public final class RuleIndex {
                 continue;
             }
             Set<Rule> set = byPeer.get(p.selector());
-            set.remove(r);
-            if (set.isEmpty()) {
-                byPeer.remove(p.selector());
+            if (set != null) { // null when the rule names the same selector twice
+                set.remove(r);
+                if (set.isEmpty()) {
+                    byPeer.remove(p.selector());
+                }
             }
             cache.unregister(p.selector());
         }
