@@ -1,0 +1,302 @@
+package dev.bulwark.identity.client;
+
+import dev.bulwark.model.Label;
+import dev.bulwark.model.LabelSet;
+import dev.bulwark.proto.identity.v1.AllocateRequest;
+import dev.bulwark.proto.identity.v1.AllocateResponse;
+import dev.bulwark.proto.identity.v1.Identity;
+import dev.bulwark.proto.identity.v1.IdentityServiceGrpc;
+import dev.bulwark.proto.identity.v1.KeepAliveRequest;
+import dev.bulwark.proto.identity.v1.KeepAliveResponse;
+import dev.bulwark.proto.identity.v1.ListRequest;
+import dev.bulwark.proto.identity.v1.ListResponse;
+import dev.bulwark.proto.identity.v1.LookupRequest;
+import dev.bulwark.proto.identity.v1.LookupResponse;
+import dev.bulwark.proto.identity.v1.ReleaseRequest;
+import dev.bulwark.proto.identity.v1.ReleaseResponse;
+import dev.bulwark.proto.identity.v1.WatchRequest;
+import dev.bulwark.proto.identity.v1.WatchResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * A client of the replicated IdentityService. Give it every replica's gRPC address; it sends each call
+ * to the replica it believes is the leader, follows {@code leader=host:port} hints in UNAVAILABLE
+ * answers at once, and otherwise rotates through the replicas with exponential backoff, for at most
+ * {@link Options#maxRetryTime()} (kept below the servers' 60 s retry-cache expiry). UNAVAILABLE,
+ * DEADLINE_EXCEEDED and CANCELLED (a replica stopping mid-call) are retried. Every mutating call
+ * is idempotent on the server (Allocate per owner and label set, Release, KeepAlive), so a retry after
+ * an unknown outcome is safe.
+ *
+ * <p>Errors that retrying cannot fix are thrown at once as {@link StatusRuntimeException}:
+ * INVALID_ARGUMENT (the message names the field, e.g. {@code label_sets[0].labels[2].key: ...}),
+ * RESOURCE_EXHAUSTED, NOT_FOUND, OUT_OF_RANGE. When retries run out the last UNAVAILABLE or
+ * DEADLINE_EXCEEDED is thrown.
+ *
+ * <p>Thread-safe; share one instance. Calls block the calling thread (virtual threads are fine).
+ * Close it to release the channels.
+ */
+public final class IdentityClient implements AutoCloseable {
+
+    /**
+     * @param callTimeout    deadline of one attempt
+     * @param maxRetryTime   total time across attempts; at most 50 s (below the 60 s retry cache)
+     * @param initialBackoff first pause after a failure without a leader hint
+     * @param maxBackoff     largest pause
+     */
+    public record Options(Duration callTimeout, Duration maxRetryTime, Duration initialBackoff, Duration maxBackoff) {
+
+        public static final Options DEFAULT = new Options(Duration.ofSeconds(5), Duration.ofSeconds(30),
+                Duration.ofMillis(50), Duration.ofSeconds(1));
+
+        public Options {
+            if (callTimeout == null || callTimeout.toMillis() < 1) {
+                throw new IllegalArgumentException("callTimeout: must be positive");
+            }
+            if (maxRetryTime == null || maxRetryTime.isNegative() || maxRetryTime.compareTo(Duration.ofSeconds(50)) > 0) {
+                throw new IllegalArgumentException("maxRetryTime: must be 0..50s (below the 60s retry-cache expiry), was " + maxRetryTime);
+            }
+            if (initialBackoff == null || maxBackoff == null || initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
+                throw new IllegalArgumentException("initialBackoff/maxBackoff: need 0 <= initial <= max");
+            }
+        }
+    }
+
+    /** Marks the leader's address in UNAVAILABLE messages (matches the server's StatusMapping). */
+    static final String LEADER_PREFIX = "leader=";
+
+    private final List<String> addresses;
+    private final Options options;
+    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final AtomicReference<String> target;
+
+    private IdentityClient(List<String> addresses, Options options) {
+        if (addresses.isEmpty()) {
+            throw new IllegalArgumentException("addresses: at least one replica address (host:port) is required");
+        }
+        for (String a : addresses) {
+            parsePort(a);
+        }
+        this.addresses = List.copyOf(addresses);
+        this.options = options;
+        this.target = new AtomicReference<>(addresses.getFirst());
+    }
+
+    /** A client of the replicas at {@code addresses} ({@code host:port} each) with {@link Options#DEFAULT}. */
+    public static IdentityClient connect(List<String> addresses) {
+        return new IdentityClient(addresses, Options.DEFAULT);
+    }
+
+    public static IdentityClient connect(List<String> addresses, Options options) {
+        return new IdentityClient(addresses, options);
+    }
+
+    /** Allocates (or finds) the identity of each label set and references it for {@code owner}. */
+    public AllocateResponse allocate(String owner, List<LabelSet> labelSets) {
+        AllocateRequest.Builder b = AllocateRequest.newBuilder().setOwner(owner);
+        labelSets.forEach(s -> b.addLabelSets(toProto(s)));
+        AllocateRequest request = b.build();
+        return call(stub -> stub.allocate(request));
+    }
+
+    public ReleaseResponse release(String owner, List<Integer> ids) {
+        ReleaseRequest request = ReleaseRequest.newBuilder().setOwner(owner).addAllIds(ids).build();
+        return call(stub -> stub.release(request));
+    }
+
+    public KeepAliveResponse keepAlive(String owner) {
+        KeepAliveRequest request = KeepAliveRequest.newBuilder().setOwner(owner).build();
+        return call(stub -> stub.keepAlive(request));
+    }
+
+    /** The identity numbered {@code id}, or empty if it does not exist (linearizable). */
+    public Optional<Identity> lookup(int id) {
+        LookupRequest request = LookupRequest.newBuilder().setId(id).build();
+        try {
+            return Optional.of(call(stub -> stub.lookup(request)).getIdentity());
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** The identity of {@code labels} (after the server's security-label filter), or empty (linearizable). */
+    public Optional<Identity> lookup(LabelSet labels) {
+        LookupRequest request = LookupRequest.newBuilder().setLabels(toProto(labels)).build();
+        LookupResponse r = call(stub -> stub.lookup(request));
+        return r.getFound() ? Optional.of(r.getIdentity()) : Optional.empty();
+    }
+
+    /** One page of identities with id greater than {@code afterId}, ascending; pageSize 0 means 1000. */
+    public ListResponse list(int afterId, int pageSize) {
+        ListRequest request = ListRequest.newBuilder().setAfterId(afterId).setPageSize(pageSize).build();
+        return call(stub -> stub.list(request));
+    }
+
+    /** Every identity, paging through {@link #list}. */
+    public List<Identity> listAll() {
+        List<Identity> out = new ArrayList<>();
+        int after = 0;
+        while (true) {
+            ListResponse page = list(after, 1000);
+            out.addAll(page.getIdentitiesList());
+            if (!page.getMore() || page.getIdentitiesCount() == 0) {
+                return out;
+            }
+            after = page.getIdentities(page.getIdentitiesCount() - 1).getId();
+        }
+    }
+
+    /**
+     * Opens a Watch on the current target replica: {@code observer} gets the snapshot or replay, then
+     * live changes. Not retried: on an error, open a new watch from the last revision received.
+     * Close the returned handle to cancel.
+     */
+    public AutoCloseable watch(long fromRevision, StreamObserver<WatchResponse> observer) {
+        AtomicReference<ClientCallStreamObserver<WatchRequest>> call = new AtomicReference<>();
+        IdentityServiceGrpc.newStub(channel(target.get())).watch(WatchRequest.newBuilder().setFromRevision(fromRevision).build(),
+                new ClientResponseObserver<WatchRequest, WatchResponse>() {
+                    @Override
+                    public void beforeStart(ClientCallStreamObserver<WatchRequest> requestStream) {
+                        call.set(requestStream);
+                    }
+
+                    @Override
+                    public void onNext(WatchResponse value) {
+                        observer.onNext(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        observer.onError(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        observer.onCompleted();
+                    }
+                });
+        return () -> call.get().cancel("closed by client", null);
+    }
+
+    /** The replica the next call goes to first. */
+    public String currentTarget() {
+        return target.get();
+    }
+
+    private <T> T call(Function<IdentityServiceGrpc.IdentityServiceBlockingStub, T> rpc) {
+        long deadline = System.nanoTime() + options.maxRetryTime().toNanos();
+        long backoff = options.initialBackoff().toMillis();
+        int rotation = addresses.indexOf(target.get());
+        while (true) {
+            String address = target.get();
+            try {
+                return rpc.apply(IdentityServiceGrpc.newBlockingStub(channel(address))
+                        .withDeadlineAfter(options.callTimeout().toMillis(), TimeUnit.MILLISECONDS));
+            } catch (StatusRuntimeException e) {
+                Status.Code code = e.getStatus().getCode();
+                // CANCELLED here is a replica shutting down mid-call (our own cancellation is the interrupt below).
+                boolean retryable = code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED
+                        || (code == Status.Code.CANCELLED && !Thread.currentThread().isInterrupted());
+                if (!retryable) {
+                    throw e;
+                }
+                if (System.nanoTime() >= deadline) {
+                    throw e;
+                }
+                Optional<String> leader = leaderHint(e.getStatus());
+                if (leader.isPresent() && !leader.get().equals(address)) {
+                    target.compareAndSet(address, leader.get());
+                    continue;
+                }
+                rotation = (Math.max(rotation, 0) + 1) % addresses.size();
+                target.compareAndSet(address, addresses.get(rotation));
+                sleep(Math.min(backoff, Math.max(0, (deadline - System.nanoTime()) / 1_000_000)));
+                backoff = Math.min(backoff * 2, options.maxBackoff().toMillis());
+            }
+        }
+    }
+
+    static Optional<String> leaderHint(Status status) {
+        String d = status.getDescription();
+        if (d == null) {
+            return Optional.empty();
+        }
+        int at = d.indexOf(LEADER_PREFIX);
+        if (at < 0) {
+            return Optional.empty();
+        }
+        String rest = d.substring(at + LEADER_PREFIX.length()).trim();
+        int end = 0;
+        while (end < rest.length() && !Character.isWhitespace(rest.charAt(end)) && rest.charAt(end) != ';' && rest.charAt(end) != ',') {
+            end++;
+        }
+        return end == 0 ? Optional.empty() : Optional.of(rest.substring(0, end));
+    }
+
+    private ManagedChannel channel(String address) {
+        return channels.computeIfAbsent(address, a -> {
+            int colon = a.lastIndexOf(':');
+            return NettyChannelBuilder.forAddress(a.substring(0, colon), parsePort(a)).usePlaintext().build();
+        });
+    }
+
+    private static int parsePort(String address) {
+        int colon = address.lastIndexOf(':');
+        try {
+            if (colon <= 0) {
+                throw new NumberFormatException();
+            }
+            return Integer.parseInt(address.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("address \"" + address + "\": expected host:port", e);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Status.CANCELLED.withDescription("interrupted while retrying").asRuntimeException();
+        }
+    }
+
+    private static dev.bulwark.proto.identity.v1.LabelSet toProto(LabelSet set) {
+        dev.bulwark.proto.identity.v1.LabelSet.Builder b = dev.bulwark.proto.identity.v1.LabelSet.newBuilder();
+        for (Label l : set) {
+            b.addLabels(dev.bulwark.proto.identity.v1.Label.newBuilder().setSource(l.source()).setKey(l.key()).setValue(l.value()));
+        }
+        return b.build();
+    }
+
+    @Override
+    public void close() {
+        for (ManagedChannel c : channels.values()) {
+            c.shutdownNow();
+        }
+        for (ManagedChannel c : channels.values()) {
+            try {
+                c.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

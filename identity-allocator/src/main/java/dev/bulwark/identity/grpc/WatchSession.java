@@ -1,0 +1,108 @@
+package dev.bulwark.identity.grpc;
+
+import dev.bulwark.identity.IdentityChange;
+import dev.bulwark.identity.IdentityRecord;
+import dev.bulwark.identity.raft.ChangeFeed;
+import dev.bulwark.proto.identity.v1.IdentitySnapshot;
+import dev.bulwark.proto.identity.v1.WatchResponse;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Watch stream: subscribes to the {@link ChangeFeed}, sends the snapshot or replay, then live
+ * changes. The feed's listener only enqueues (bounded); one virtual thread per stream sends, so a slow
+ * watcher never holds up the apply thread. A watcher that falls {@code maxQueued} changes behind is
+ * ended with ABORTED and resumes from the last revision it saw.
+ */
+final class WatchSession implements ChangeFeed.Listener {
+
+    private static final Object RESET = new Object();
+
+    private final ChangeFeed feed;
+    private final ServerCallStreamObserver<WatchResponse> out;
+    private final LinkedBlockingQueue<Object> queue;
+    private volatile boolean done;
+
+    WatchSession(ChangeFeed feed, ServerCallStreamObserver<WatchResponse> out, int maxQueued) {
+        this.feed = feed;
+        this.out = out;
+        this.queue = new LinkedBlockingQueue<>(maxQueued);
+    }
+
+    void start(long fromRevision) {
+        ChangeFeed.Start start = feed.subscribe(fromRevision, this);
+        out.setOnCancelHandler(() -> {
+            done = true;
+            feed.unsubscribe(this);
+        });
+        Thread.ofVirtual().name("watch").start(() -> run(start));
+    }
+
+    @Override
+    public void onChanges(List<IdentityChange> changes) {
+        for (IdentityChange c : changes) {
+            if (!queue.offer(c)) {
+                feed.unsubscribe(this);
+                queue.clear();
+                queue.offer(Status.ABORTED.withDescription("watcher fell behind; resume with from_revision = the last revision received"));
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void onReset(long revision) {
+        queue.clear();
+        queue.offer(RESET);
+    }
+
+    private void run(ChangeFeed.Start start) {
+        long last;
+        if (start.snapshot() != null) {
+            IdentitySnapshot.Builder s = IdentitySnapshot.newBuilder().setRevision(start.snapshot().revision());
+            for (IdentityRecord r : start.snapshot().all()) {
+                s.addIdentities(ProtoMapping.toProto(r));
+            }
+            out.onNext(WatchResponse.newBuilder().setSnapshot(s).build());
+            last = start.snapshot().revision();
+        } else {
+            last = send(start.replay(), 0);
+        }
+        try {
+            while (!done) {
+                Object next = queue.poll(1, TimeUnit.SECONDS);
+                if (next == null) {
+                    continue;
+                }
+                if (next == RESET) {
+                    out.onError(Status.UNAVAILABLE.withDescription("replica reloaded its table from a snapshot; resume with from_revision = "
+                            + last).asRuntimeException());
+                    return;
+                }
+                if (next instanceof Status s) {
+                    out.onError(s.asRuntimeException());
+                    return;
+                }
+                last = send(List.of((IdentityChange) next), last);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            feed.unsubscribe(this);
+        }
+    }
+
+    /** Sends changes newer than {@code last}; returns the newest revision sent. */
+    private long send(List<IdentityChange> changes, long last) {
+        for (IdentityChange c : changes) {
+            if (c.revision() > last) {
+                out.onNext(WatchResponse.newBuilder().setChange(ProtoMapping.toProto(c)).build());
+                last = c.revision();
+            }
+        }
+        return last;
+    }
+}

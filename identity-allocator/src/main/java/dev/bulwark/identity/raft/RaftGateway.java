@@ -1,0 +1,156 @@
+package dev.bulwark.identity.raft;
+
+import dev.bulwark.identity.IdentityCommand;
+import dev.bulwark.identity.IdentityTable;
+import dev.bulwark.identity.Outcome;
+import java.io.IOException;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+
+/**
+ * Puts requests into the local Ratis server without a network hop: writes are group-committed (all
+ * commands queued while earlier entries are in flight go into one log entry, stamped with this
+ * replica's clock as leader time), and linearizable reads share read-index barriers (every read
+ * waiting when a barrier starts is served by it). A replica that is not the leader answers with
+ * {@link ReplicaUnavailableException} naming the leader's gRPC address.
+ *
+ * <p>Thread model: any thread may call; batching is in {@link Batcher}; completions run on Ratis threads.
+ */
+public final class RaftGateway {
+
+    private record PendingWrite(IdentityCommand command, CompletableFuture<Outcome> result) {
+    }
+
+    private final RaftServer server;
+    private final RaftGroupId groupId;
+    private final IdentityStateMachine stateMachine;
+    private final InstantSource clock;
+    private final ClientId clientId = ClientId.randomId();
+    private final AtomicLong callIds = new AtomicLong();
+    private final AtomicLong batchIds = new AtomicLong(ThreadLocalRandom.current().nextLong());
+    private final Batcher<PendingWrite> writes;
+    private final Batcher<CompletableFuture<IdentityTable>> reads;
+    private final long requestTimeoutMs;
+
+    /**
+     * @param maxBatchLabelSets label sets per log entry (an entry always takes at least one command)
+     * @param maxWritesInFlight entries outstanding at once
+     */
+    public RaftGateway(RaftServer server, RaftGroupId groupId, IdentityStateMachine stateMachine, InstantSource clock,
+                       int maxBatchLabelSets, int maxWritesInFlight) {
+        this.server = server;
+        this.groupId = groupId;
+        this.stateMachine = stateMachine;
+        this.clock = clock;
+        this.requestTimeoutMs = 5_000;
+        this.writes = new Batcher<>(maxWritesInFlight, maxBatchLabelSets,
+                w -> w.command() instanceof IdentityCommand.Allocate a ? a.labelSets().size() : 1, this::sendWrites);
+        this.reads = new Batcher<>(2, Integer.MAX_VALUE, r -> 1, this::sendBarrier);
+    }
+
+    /** Proposes {@code command}; completes with its outcome once committed and applied here. */
+    public CompletableFuture<Outcome> submit(IdentityCommand command) {
+        PendingWrite w = new PendingWrite(command, new CompletableFuture<>());
+        writes.add(w);
+        return w.result();
+    }
+
+    /** Completes with a table at least as new as every write acknowledged before this call (linearizable). */
+    public CompletableFuture<IdentityTable> read() {
+        CompletableFuture<IdentityTable> f = new CompletableFuture<>();
+        reads.add(f);
+        return f;
+    }
+
+    private CompletableFuture<?> sendWrites(List<PendingWrite> batch) {
+        long batchId = batchIds.incrementAndGet();
+        CompletableFuture<List<Outcome>> applied = stateMachine.expect(batchId);
+        byte[] entry = LogEntryCodec.encode(new LogEntry(clock.millis(), batchId,
+                batch.stream().map(PendingWrite::command).toList()));
+        CompletableFuture<RaftClientReply> reply = send(RaftClientRequest.writeRequestType(), entry);
+        return reply.handle((r, e) -> {
+            Throwable failure = e != null ? e : r.isSuccess() ? null : failureOf(r);
+            if (failure != null) {
+                stateMachine.forget(batchId);
+                RuntimeException mapped = unavailable(failure);
+                batch.forEach(w -> w.result().completeExceptionally(mapped));
+                return null;
+            }
+            List<Outcome> outcomes = applied.getNow(null);
+            if (outcomes == null) {
+                // Applied here before the reply in practice; wait briefly otherwise.
+                outcomes = applied.orTimeout(requestTimeoutMs, TimeUnit.MILLISECONDS).join();
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).result().complete(outcomes.get(i));
+            }
+            return null;
+        });
+    }
+
+    private CompletableFuture<?> sendBarrier(List<CompletableFuture<IdentityTable>> waiting) {
+        return send(RaftClientRequest.readRequestType(), new byte[0]).handle((r, e) -> {
+            Throwable failure = e != null ? e : r.isSuccess() ? null : failureOf(r);
+            if (failure != null) {
+                RuntimeException mapped = unavailable(failure);
+                waiting.forEach(f -> f.completeExceptionally(mapped));
+            } else {
+                IdentityTable t = stateMachine.table();
+                waiting.forEach(f -> f.complete(t));
+            }
+            return null;
+        });
+    }
+
+    private CompletableFuture<RaftClientReply> send(RaftClientRequest.Type type, byte[] content) {
+        RaftClientRequest request = RaftClientRequest.newBuilder()
+                .setClientId(clientId).setServerId(server.getId()).setGroupId(groupId)
+                .setCallId(callIds.incrementAndGet())
+                .setMessage(Message.valueOf(ByteString.copyFrom(content)))
+                .setType(type).setTimeoutMs(requestTimeoutMs).build();
+        try {
+            return server.submitClientRequestAsync(request);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static Throwable failureOf(RaftClientReply r) {
+        return r.getNotLeaderException() != null ? r.getNotLeaderException() : r.getException();
+    }
+
+    /** Turns a Ratis failure into {@link ReplicaUnavailableException}, with the leader's gRPC address when known. */
+    static ReplicaUnavailableException unavailable(Throwable t) {
+        Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (cause instanceof ReplicaUnavailableException u) {
+            return u;
+        }
+        String leader = null;
+        if (cause instanceof NotLeaderException nle && nle.getSuggestedLeader() != null) {
+            leader = grpcAddressOf(nle.getSuggestedLeader());
+        }
+        String what = cause == null ? "unknown" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        return new ReplicaUnavailableException(leader == null ? "no leader known (" + what + ")" : "not the leader", leader, cause);
+    }
+
+    /** The gRPC address of a Raft peer: same host, port one below its Raft port (the port scheme of {@code dev.bulwark.identity.server.Peer}). */
+    public static String grpcAddressOf(RaftPeer peer) {
+        String raft = peer.getAddress();
+        int colon = raft.lastIndexOf(':');
+        return raft.substring(0, colon) + ":" + (Integer.parseInt(raft.substring(colon + 1)) - 1);
+    }
+}

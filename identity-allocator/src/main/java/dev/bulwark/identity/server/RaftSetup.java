@@ -1,0 +1,83 @@
+package dev.bulwark.identity.server;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * The Ratis settings we choose instead of Ratis's defaults, in one place (docs/identity.md explains
+ * each): gRPC transport; LINEARIZABLE reads with the leader lease enabled explicitly (the 3.2.2 code
+ * default is off); automatic snapshots every {@code snapshotThreshold} entries with the log purged up to
+ * the snapshot; small log segments so purging can actually drop closed segments; the retry cache expiry
+ * stated (clients stop retrying well before it); per-replica storage (never the /tmp default).
+ */
+public final class RaftSetup {
+
+    /** Retry-cache expiry; {@code IdentityClient}'s total retry time stays below it. */
+    public static final java.time.Duration RETRY_CACHE_EXPIRY = java.time.Duration.ofSeconds(60);
+
+    private RaftSetup() {
+    }
+
+    /** The group id of a cluster's allocator: derived from the cluster id so every replica agrees. */
+    public static RaftGroupId groupId(int clusterId) {
+        return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(
+                ("bulwark-identity-allocator/cluster-" + clusterId).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public static RaftPeer raftPeer(Peer p) {
+        return RaftPeer.newBuilder().setId(RaftPeerId.valueOf(p.id())).setAddress(p.raftAddress()).build();
+    }
+
+    public static RaftGroup group(int clusterId, List<Peer> peers) {
+        return RaftGroup.valueOf(groupId(clusterId), peers.stream().map(RaftSetup::raftPeer).toList());
+    }
+
+    /** Properties for a client talking to the Raft ports (membership changes). */
+    public static RaftProperties clientProperties() {
+        RaftProperties p = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+        return p;
+    }
+
+    static RaftProperties serverProperties(IdentityAllocatorConfig config) {
+        IdentityAllocatorConfig.RaftSettings s = config.raft();
+        Peer self = config.self();
+        RaftProperties p = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+        GrpcConfigKeys.Server.setHost(p, self.host());
+        GrpcConfigKeys.Server.setPort(p, self.raftPort());
+        RaftServerConfigKeys.setStorageDir(p, List.of(config.dataDir().toFile()));
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, millis(s.electionTimeoutMin().toMillis()));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, millis(s.electionTimeoutMax().toMillis()));
+        RaftServerConfigKeys.Rpc.setRequestTimeout(p, millis(3_000));
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, true);
+        RaftServerConfigKeys.Read.setLeaderLeaseTimeoutRatio(p, 0.9);
+        RaftServerConfigKeys.Read.setTimeout(p, millis(5_000));
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotThreshold());
+        RaftServerConfigKeys.Snapshot.setCreationGap(p, Math.min(1024, s.snapshotThreshold()));
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, s.snapshotThreshold()));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("4MB"));
+        RaftServerConfigKeys.RetryCache.setExpiryTime(p, millis(RETRY_CACHE_EXPIRY.toMillis()));
+        return p;
+    }
+
+    private static TimeDuration millis(long ms) {
+        return TimeDuration.valueOf(ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+}
