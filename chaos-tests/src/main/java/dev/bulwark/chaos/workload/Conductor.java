@@ -1,0 +1,55 @@
+package dev.bulwark.chaos.workload;
+
+import dev.bulwark.chaos.generator.FaultWindow;
+import dev.bulwark.chaos.generator.GeneratorConfig;
+import dev.bulwark.chaos.generator.Phase;
+import dev.bulwark.chaos.history.HistoryRecorder;
+import dev.bulwark.chaos.history.Op;
+import dev.bulwark.chaos.history.OpType;
+import dev.bulwark.chaos.history.OpValue;
+import dev.bulwark.chaos.nemesis.Nemesis;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The run's timeline on the calling thread: phase markers at each phase start, fault windows started and
+ * stopped on time, everything healed when the heal phase starts, and final reads released once their
+ * phase marker is recorded.
+ */
+final class Conductor {
+
+    private Conductor() {
+    }
+
+    private record Step(long atNanos, int order, Runnable action) {
+    }
+
+    static void conduct(GeneratorConfig gc, List<FaultWindow> plan, HistoryRecorder history, Nemesis nemesis,
+                        Workers workers) throws InterruptedException {
+        List<Step> steps = new ArrayList<>();
+        for (Phase p : Phase.values()) {
+            steps.add(new Step(gc.phaseStartNanos(p), 0, () -> {
+                if (p == Phase.HEAL) {
+                    nemesis.healAll();
+                }
+                history.append(OpType.OK, Op.NEMESIS, Op.PHASE, OpValue.ofDetail(p.wire()), null);
+                if (p == Phase.FINAL_READS) {
+                    workers.finalPhaseRecorded();
+                }
+            }));
+        }
+        for (FaultWindow w : plan) {
+            steps.add(new Step(w.startNanos(), 2, () -> nemesis.start(w)));
+            steps.add(new Step(w.endNanos(), 1, () -> nemesis.stop(w)));
+        }
+        steps.sort(Comparator.comparingLong(Step::atNanos).thenComparingInt(Step::order));
+        for (Step s : steps) {
+            long wait = s.atNanos() - history.elapsedNanos();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            s.action().run();
+        }
+    }
+}
