@@ -89,53 +89,83 @@ public final class EndpointCompiler {
     private void addRule(Rule r, List<NamedPort> ownPorts, Selections selections, NamedPorts peerPorts, Integer only,
                          Map<PolicyKey, Candidate> out) {
         for (Peer peer : r.peers()) {
+            List<Template> templates = null;
             if (peer.selector().isWildcard()) {
                 if (only == null || only == 0) {
-                    addKeys(r, peer, 0, ownPorts, peerPorts, out);
+                    templates = templates(r, peer, ownPorts);
+                    addKeys(r, templates, 0, peerPorts, out);
                 }
             } else if (only != null) {
                 if (only != 0 && selections.selected(peer.selector()).contains(only)) {
-                    addKeys(r, peer, only, ownPorts, peerPorts, out);
+                    addKeys(r, templates(r, peer, ownPorts), only, peerPorts, out);
                 }
             } else {
                 for (int id : selections.selected(peer.selector())) {
-                    addKeys(r, peer, id, ownPorts, peerPorts, out);
+                    if (templates == null) {
+                        templates = templates(r, peer, ownPorts);
+                    }
+                    addKeys(r, templates, id, peerPorts, out);
                 }
             }
         }
     }
 
-    private void addKeys(Rule r, Peer peer, int identity, List<NamedPort> ownPorts, NamedPorts peerPorts,
-                         Map<PolicyKey, Candidate> out) {
-        Direction d = r.direction();
+    /**
+     * The keys one (rule, peer) contributes, minus the identity: computed once per peer, not per
+     * selected identity. An egress named port depends on the peer and is marked for per-identity
+     * resolution ({@code named != null}).
+     */
+    private record Template(int protocol, int port, int prefixLength, PortRule named, Candidate candidate) {
+    }
+
+    private static List<Template> templates(Rule r, Peer peer, List<NamedPort> ownPorts) {
         String where = r.policy() + ": " + peer.path();
+        List<Template> out = new ArrayList<>();
         if (r.ports().isEmpty()) {
-            merge(out, PolicyKey.l3(identity, d), candidate(r, where));
-            return;
+            out.add(new Template(Protocols.ANY, 0, 0, null, candidate(r, where)));
+            return out;
         }
         for (PortRule p : r.ports()) {
-            String ref = where + ", " + p.path();
-            Candidate c = candidate(r, ref);
+            Candidate c = candidate(r, where + ", " + p.path());
             if (p.isNamed()) {
-                List<NamedPort> declared = d == Direction.INGRESS ? ownPorts : peerPorts.of(identity);
-                for (NamedPort np : declared) {
+                if (r.direction() == Direction.EGRESS) {
+                    out.add(new Template(p.protocol(), 0, 0, p, c));
+                    continue;
+                }
+                for (NamedPort np : ownPorts) {
                     if (np.name().equals(p.name()) && (p.protocol() == Protocols.ANY || p.protocol() == np.protocol())) {
-                        merge(out, PolicyKey.l4(identity, d, np.protocol(), np.port()), c);
+                        out.add(new Template(np.protocol(), np.port(), 16, null, c));
                     }
                 }
             } else if (p.protocol() == Protocols.ANY && p.port() == 0) {
-                merge(out, PolicyKey.l3(identity, d), c);
+                out.add(new Template(Protocols.ANY, 0, 0, null, c));
             } else {
                 List<Integer> protocols = p.protocol() == Protocols.ANY
                         ? List.of(Protocols.TCP, Protocols.UDP, Protocols.SCTP) : List.of(p.protocol());
                 for (int proto : protocols) {
                     if (p.port() == 0) {
-                        merge(out, PolicyKey.l4(identity, d, proto, 0), c);
+                        out.add(new Template(proto, 0, 0, null, c));
                         continue;
                     }
                     for (PortPrefix prefix : PortPrefix.cover(p.port(), p.endPort())) {
-                        merge(out, new PolicyKey(identity, d, proto, prefix.port(), prefix.length()), c);
+                        out.add(new Template(proto, prefix.port(), prefix.length(), null, c));
                     }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void addKeys(Rule r, List<Template> templates, int identity, NamedPorts peerPorts, Map<PolicyKey, Candidate> out) {
+        Direction d = r.direction();
+        for (Template t : templates) {
+            if (t.named() == null) {
+                merge(out, new PolicyKey(identity, d, t.protocol(), t.port(), t.prefixLength()), t.candidate());
+                continue;
+            }
+            for (NamedPort np : peerPorts.of(identity)) {
+                if (np.name().equals(t.named().name()) && (t.protocol() == Protocols.ANY || t.protocol() == np.protocol())) {
+                    merge(out, PolicyKey.l4(identity, d, np.protocol(), np.port()), t.candidate());
                 }
             }
         }
@@ -150,54 +180,51 @@ public final class EndpointCompiler {
     }
 
     private Compiled finish(Map<PolicyKey, Candidate> candidates) {
-        TreeMap<PolicyKey, PolicyEntry> entries = new TreeMap<>();
+        Map<PolicyKey, PolicyEntry> entries = new HashMap<>(candidates.size() * 2);
         candidates.forEach((k, c) -> entries.put(k, c.entry(config)));
         List<PolicyKey> drop = new ArrayList<>();
         for (Map.Entry<PolicyKey, PolicyEntry> e : entries.entrySet()) {
-            if (e.getValue().deny()) {
-                continue;
-            }
-            PolicyKey broader = nearestBroader(entries, e.getKey(), true);
-            if (broader != null) {
-                drop.add(e.getKey());
-                continue;
-            }
-            PolicyKey nearest = nearestBroader(entries, e.getKey(), false);
-            if (nearest != null && entries.get(nearest).datapathValue().equals(e.getValue().datapathValue())) {
+            if (!e.getValue().deny() && shadowed(entries, e.getKey(), e.getValue())) {
                 drop.add(e.getKey());
             }
         }
         drop.forEach(entries::remove);
-        TreeMap<PolicyKey, L7Rules> l7 = new TreeMap<>();
+        TreeMap<PolicyKey, PolicyEntry> sorted = new TreeMap<>(KeyOrder.INSTANCE);
+        sorted.putAll(entries);
+        TreeMap<PolicyKey, L7Rules> l7 = new TreeMap<>(KeyOrder.INSTANCE);
         entries.forEach((k, v) -> {
             if (v.proxyPort() != 0) {
                 l7.put(k, candidates.get(k).l7);
             }
         });
-        return new Compiled(entries, l7);
+        return new Compiled(sorted, l7);
     }
 
     /**
-     * The nearest strictly broader key of the same identity and direction present in {@code entries}
-     * (as the LPM trie would fall back); with {@code denyOnly}, the nearest broader deny.
+     * True if the allow {@code key} must not be emitted: a broader deny of the same identity and
+     * direction covers it (longest-prefix match would otherwise let it override the deny), or the
+     * nearest broader entry the LPM trie would fall back to is an equal allow (it is redundant).
      */
-    static PolicyKey nearestBroader(Map<PolicyKey, PolicyEntry> entries, PolicyKey key, boolean denyOnly) {
-        if (key.protocol() != Protocols.ANY) {
-            for (int length = key.portPrefixLength() - 1; length >= 0; length--) {
-                PolicyKey probe = new PolicyKey(key.remoteIdentity(), key.direction(), key.protocol(),
-                        key.port() & PortPrefix.mask(length), length);
-                PolicyEntry e = entries.get(probe);
-                if (e != null && (!denyOnly || e.deny())) {
-                    return probe;
-                }
+    static boolean shadowed(Map<PolicyKey, PolicyEntry> entries, PolicyKey key, PolicyEntry value) {
+        if (key.protocol() == Protocols.ANY) {
+            return false;
+        }
+        PolicyEntry nearest = null;
+        for (int length = key.portPrefixLength() - 1; length >= -1; length--) {
+            PolicyKey probe = length < 0 ? PolicyKey.l3(key.remoteIdentity(), key.direction())
+                    : new PolicyKey(key.remoteIdentity(), key.direction(), key.protocol(), key.port() & PortPrefix.mask(length), length);
+            PolicyEntry e = entries.get(probe);
+            if (e == null) {
+                continue;
             }
-            PolicyKey l3 = PolicyKey.l3(key.remoteIdentity(), key.direction());
-            PolicyEntry e = entries.get(l3);
-            if (e != null && (!denyOnly || e.deny())) {
-                return l3;
+            if (e.deny()) {
+                return true;
+            }
+            if (nearest == null) {
+                nearest = e;
             }
         }
-        return null;
+        return nearest != null && nearest.datapathValue().equals(value.datapathValue());
     }
 
     /** What the rules say about one key before it becomes an entry. */

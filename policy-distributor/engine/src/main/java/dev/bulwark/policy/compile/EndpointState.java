@@ -27,9 +27,9 @@ final class EndpointState {
     private final EngineConfig config;
     private NumericIdentity identity;
     private List<NamedPort> ports = List.of();
-    private TreeMap<PolicyKey, PolicyEntry> desired = new TreeMap<>();
-    private TreeMap<PolicyKey, L7Rules> l7 = new TreeMap<>();
-    private TreeMap<PolicyKey, PolicyEntry> installed = new TreeMap<>();
+    private TreeMap<PolicyKey, PolicyEntry> desired = new TreeMap<>(KeyOrder.INSTANCE);
+    private TreeMap<PolicyKey, L7Rules> l7 = new TreeMap<>(KeyOrder.INSTANCE);
+    private TreeMap<PolicyKey, PolicyEntry> installed = new TreeMap<>(KeyOrder.INSTANCE);
     private boolean overflowed;
     private boolean everInstalled;
     private List<String> ingressIsolatedBy = List.of();
@@ -91,7 +91,7 @@ final class EndpointState {
             return;
         }
         if (!overflowed) {
-            installed = new TreeMap<>(desired); // the last good state, before this change
+            installed = copy(desired); // the last good state, before this change
         }
         slice.clear();
         desired.putAll(c.entries());
@@ -112,7 +112,7 @@ final class EndpointState {
             }
         } else {
             if (config.overflowMode() == OverflowMode.LOCKDOWN || !everInstalled) {
-                installed = new TreeMap<>();
+                installed = new TreeMap<>(KeyOrder.INSTANCE);
             } else if (installed == desired) {
                 throw new IllegalStateException("last good state of " + name + " was overwritten");
             }
@@ -145,6 +145,12 @@ final class EndpointState {
             removals = r;
         }
         deltas.put(name, new EndpointDelta(name, upserts, removals, false));
+    }
+
+    private static TreeMap<PolicyKey, PolicyEntry> copy(TreeMap<PolicyKey, PolicyEntry> map) {
+        TreeMap<PolicyKey, PolicyEntry> out = new TreeMap<>(KeyOrder.INSTANCE);
+        out.putAll(map);
+        return out;
     }
 
     private static <V> SortedMap<PolicyKey, V> slice(TreeMap<PolicyKey, V> map, int remote) {

@@ -199,7 +199,7 @@ public final class PolicyEngine {
 
     /** Compiles one identity's endpoint map from scratch without touching state (benchmarks, traces). */
     public EndpointCompiler.Compiled resolve(int identity, List<NamedPort> ownPorts) {
-        return compiler.compile(index.rulesFor(identity), ownPorts, cache, this::portsOf, null);
+        return compiler.compile(index.lookup(identity), ownPorts, cache, this::portsOf, null);
     }
 
     /** As {@link #resolve} but finding the rules by a full scan (the naive baseline). */

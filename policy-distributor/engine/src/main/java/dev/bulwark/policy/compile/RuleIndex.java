@@ -32,6 +32,8 @@ public final class RuleIndex {
     private final Map<Selector, Set<Rule>> byPeer = new HashMap<>();
     private final Map<Integer, Set<Selector>> subjectsOf = new HashMap<>();
     private final Set<Rule> wildcardRules = newRuleSet();
+    /** rulesFor results; cleared when rules change, per identity when its subjects change. */
+    private final Map<Integer, List<Rule>> resolved = new HashMap<>();
 
     public RuleIndex(SelectorCache cache) {
         this.cache = cache;
@@ -74,6 +76,7 @@ public final class RuleIndex {
     }
 
     private void add(Rule r) {
+        resolved.clear();
         Set<Rule> rules = bySubject.get(r.subject());
         if (rules == null) {
             rules = newRuleSet();
@@ -95,6 +98,7 @@ public final class RuleIndex {
     }
 
     private void remove(Rule r) {
+        resolved.clear();
         Set<Rule> rules = bySubject.get(r.subject());
         rules.remove(r);
         if (rules.isEmpty()) {
@@ -126,6 +130,17 @@ public final class RuleIndex {
 
     /** The rules whose subject selects {@code identity}, in a deterministic order. */
     public List<Rule> rulesFor(int identity) {
+        List<Rule> cached = resolved.get(identity);
+        if (cached != null) {
+            return cached;
+        }
+        List<Rule> out = lookup(identity);
+        resolved.put(identity, out);
+        return out;
+    }
+
+    /** The uncached subject-index lookup (what one resolve costs). */
+    public List<Rule> lookup(int identity) {
         Set<Selector> subjects = subjectsOf.get(identity);
         if (subjects == null) {
             return List.of();
@@ -135,7 +150,7 @@ public final class RuleIndex {
             out.addAll(bySubject.get(s));
         }
         out.sort(ORDER);
-        return out;
+        return List.copyOf(out);
     }
 
     /** The naive baseline: every rule's subject matched against the identity (what Cilium's resolve does). */
@@ -154,6 +169,7 @@ public final class RuleIndex {
 
     /** Keeps the subject index current after the cache reports {@code changed} selectors gained an identity. */
     void identityAdded(int identity, List<Selector> changed) {
+        resolved.remove(identity);
         for (Selector s : changed) {
             if (bySubject.containsKey(s)) {
                 subjectsOf.computeIfAbsent(identity, k -> new java.util.HashSet<>()).add(s);
@@ -162,6 +178,7 @@ public final class RuleIndex {
     }
 
     void identityRemoved(int identity) {
+        resolved.remove(identity);
         subjectsOf.remove(identity);
     }
 
