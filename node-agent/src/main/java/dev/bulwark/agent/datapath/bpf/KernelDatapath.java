@@ -232,6 +232,14 @@ public final class KernelDatapath implements AutoCloseable {
         return mode;
     }
 
+    /**
+     * Fixes how programs are attached instead of probing (tcx first, tc on EINVAL): TC for kernels
+     * before 6.6 or when another tc user owns the interface, TCX to fail loudly without it.
+     */
+    public void useAttachMode(AttachMode forced) {
+        this.mode = forced;
+    }
+
     /** Detaches endpoint {@code id} and removes its pins (its policy map is gone afterwards). */
     public void detach(String id, int ifindex) {
         requireId(id);

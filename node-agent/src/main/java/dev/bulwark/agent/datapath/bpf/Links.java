@@ -18,6 +18,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 public final class Links {
 
     private static final int LINK_UPDATE = 29;
+    private static final int LINK_DETACH = 34;
 
     private Links() {
     }
@@ -51,8 +52,22 @@ public final class Links {
         }
     }
 
-    /** Detaches by removing the pin (the last reference); absent pins are fine. */
+    /**
+     * Detaches now (BPF_LINK_DETACH: releasing the last reference alone detaches only after deferred
+     * work) and removes the pin; an absent pin is fine.
+     */
     public static void detach(Path pin) {
+        if (!Files.exists(pin)) {
+            return;
+        }
+        int link = Pins.get(pin);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment attr = a.allocate(BpfCommand.ATTR_SIZE, 8);
+            attr.set(JAVA_INT, 0, link);
+            Syscalls.bpf(Syscalls.errnoSlot(a), LINK_DETACH, attr, "detach tcx link " + pin);
+        } finally {
+            Syscalls.close(link);
+        }
         try {
             Files.deleteIfExists(pin);
         } catch (IOException e) {
