@@ -21,12 +21,15 @@ import java.util.TreeMap;
  * {@link #apply} is pure and validates a whole delta before producing the next state, so a bad delta
  * changes nothing (the NACK case of the stream contract).
  */
-public record NodePolicyState(long version, Map<Cidr, Integer> ipcache, Map<String, EndpointPolicy> endpoints) {
+public record NodePolicyState(long version, Map<Cidr, Integer> ipcache, Map<Cidr, String> ipcacheNodes,
+                              Map<String, EndpointPolicy> endpoints) {
 
-    public static final NodePolicyState EMPTY = new NodePolicyState(0, Map.of(), Map.of());
+    public static final NodePolicyState EMPTY = new NodePolicyState(0, Map.of(), Map.of(), Map.of());
 
+    /** @param ipcacheNodes the node hosting each ipcache prefix ("" for CIDR/world prefixes), for the digest */
     public NodePolicyState {
         ipcache = Map.copyOf(ipcache);
+        ipcacheNodes = Map.copyOf(ipcacheNodes);
         endpoints = Map.copyOf(endpoints);
     }
 
@@ -66,15 +69,20 @@ public record NodePolicyState(long version, Map<Cidr, Integer> ipcache, Map<Stri
 
     private NodePolicyState next(PolicyDelta d) {
         Map<Cidr, Integer> ip = new TreeMap<>(d.getFullState() ? Map.of() : ipcache);
+        Map<Cidr, String> nodes = new TreeMap<>(d.getFullState() ? Map.of() : ipcacheNodes);
         for (int i = 0; i < d.getIpcacheDeletesCount(); i++) {
-            ip.remove(cidr(d.getIpcacheDeletes(i), "ipcache_deletes[" + i + "]"));
+            Cidr c = cidr(d.getIpcacheDeletes(i), "ipcache_deletes[" + i + "]");
+            ip.remove(c);
+            nodes.remove(c);
         }
         for (int i = 0; i < d.getIpcacheUpsertsCount(); i++) {
             IpcacheEntry e = d.getIpcacheUpserts(i);
             if (e.getIdentity() == 0) {
                 throw new IllegalArgumentException("ipcache_upserts[" + i + "].identity: must not be 0");
             }
-            ip.put(cidr(e.getPrefix(), "ipcache_upserts[" + i + "].prefix"), e.getIdentity());
+            Cidr c = cidr(e.getPrefix(), "ipcache_upserts[" + i + "].prefix");
+            ip.put(c, e.getIdentity());
+            nodes.put(c, e.getNodeName());
         }
         Map<String, EndpointPolicy> eps = new HashMap<>(d.getFullState() ? Map.of() : endpoints);
         for (String name : d.getRemovedEndpointsList()) {
@@ -100,7 +108,44 @@ public record NodePolicyState(long version, Map<Cidr, Integer> ipcache, Map<Stri
             }
             eps.put(ed.getName(), new EndpointPolicy(ed.getIdentity(), ed.getIpsList(), b.build()));
         }
-        return new NodePolicyState(d.getVersion(), ip, eps);
+        return new NodePolicyState(d.getVersion(), ip, nodes, eps);
+    }
+
+    /**
+     * The StateDigest of this state as documented on {@code PolicyDelta.state_digest}: the sum modulo 2^64
+     * of mix64(fnv1a64(utf8(line))) over one line per ipcache entry, endpoint and map entry. Sent on
+     * resubscribe so a replica that never produced our version can still resume us.
+     */
+    public long digest() {
+        long sum = 0;
+        for (Map.Entry<Cidr, Integer> e : ipcache.entrySet()) {
+            sum += term("ip|" + e.getKey() + "|" + Integer.toUnsignedString(e.getValue()) + "|"
+                    + ipcacheNodes.getOrDefault(e.getKey(), ""));
+        }
+        for (Map.Entry<String, EndpointPolicy> ep : endpoints.entrySet()) {
+            String name = ep.getKey();
+            sum += term("ep|" + name + "|" + Integer.toUnsignedString(ep.getValue().identity()) + "|"
+                    + String.join(",", ep.getValue().ips()));
+            for (Map.Entry<PolicyKey, PolicyEntry> me : ep.getValue().state().entries().entrySet()) {
+                PolicyKey k = me.getKey();
+                PolicyEntry v = me.getValue();
+                sum += term("me|" + name + "|" + Integer.toUnsignedString(k.remoteIdentity()) + "|"
+                        + (k.direction().ordinal() + 1) + "|" + k.protocol() + "|" + k.port() + "|" + k.portPrefixLength()
+                        + "|" + (v.deny() ? 2 : 1) + "|" + v.proxyPort() + "|" + (v.authRequired() ? 1 : 0));
+            }
+        }
+        return sum;
+    }
+
+    static long term(String line) {
+        long h = 0xcbf29ce484222325L; // FNV-1a 64 offset basis
+        for (byte b : line.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            h ^= b & 0xff;
+            h *= 0x100000001b3L;
+        }
+        h = (h ^ (h >>> 30)) * 0xbf58476d1ce4e5b9L; // SplitMix64 finaliser
+        h = (h ^ (h >>> 27)) * 0x94d049bb133111ebL;
+        return h ^ (h >>> 31);
     }
 
     private static Cidr cidr(String text, String field) {

@@ -106,7 +106,8 @@ public final class PolicyStreamClient implements AutoCloseable {
             }
         });
         requests.onNext(AgentMessage.newBuilder().setSubscribe(Subscribe.newBuilder().setNodeName(nodeName)
-                .setKnownVersion(state.version()).setAgentInstanceId(instanceId)).build());
+                .setKnownVersion(state.version()).setAgentInstanceId(instanceId)
+                .setKnownStateDigest(state.version() == 0 ? 0 : state.digest())).build());
     }
 
     /** Hops a gRPC callback onto the loop; after shutdown there is nothing left to do with it. */

@@ -159,6 +159,8 @@ class PolicyStreamClientIT {
         s1.onError(Status.UNAVAILABLE.withDescription("replica shutting down").asRuntimeException());
         AgentMessage resub = next();
         assertEquals(3, resub.getSubscribe().getKnownVersion(), "resumes from the held version");
+        assertEquals(client.state().digest(), resub.getSubscribe().getKnownStateDigest(), "and its digest");
+        assertTrue(resub.getSubscribe().getKnownStateDigest() != 0);
         StreamObserver<DistributorMessage> s2 = distributor.sessions.poll(10, TimeUnit.SECONDS);
         assertNotNull(s2);
         s2.onNext(delta(PolicyDelta.newBuilder().setVersion(4).setBaseVersion(3).setNonce("n4")
