@@ -110,6 +110,14 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * A full recompute from the current objects, independent of what was distributed (tests compare
+     * agents against it); empty when identities are unavailable.
+     */
+    public Optional<ClusterState> fullRecompute() {
+        return compute(store.snapshot());
+    }
+
     /** The desired state for {@code objects}; empty when identities are unavailable. */
     Optional<ClusterState> compute(Map<KubeObject.Key, KubeObject> objects) {
         PodEndpoints.Extraction extraction = PodEndpoints.extract(objects);

@@ -26,8 +26,11 @@ public record DistributorConfig(String replicaId, String listenHost, int listenP
     public record Directory(Path path) implements Source {
     }
 
-    /** A Kubernetes API server through the kubeconfig (KUBECONFIG or ~/.kube/config). */
-    public record Kubernetes() implements Source {
+    /**
+     * A Kubernetes API server: through the kubeconfig (KUBECONFIG or ~/.kube/config), or at
+     * {@code masterUrl} when given (another replica's development server, for instance).
+     */
+    public record Kubernetes(Optional<String> masterUrl) implements Source {
     }
 
     /**

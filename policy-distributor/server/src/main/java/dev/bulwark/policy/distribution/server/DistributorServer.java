@@ -99,7 +99,10 @@ public final class DistributorServer implements AutoCloseable {
                 stack.push(source);
             }
             case DistributorConfig.Kubernetes k -> {
-                KubernetesClient client = new KubernetesClientBuilder().build();
+                KubernetesClientBuilder builder = new KubernetesClientBuilder();
+                k.masterUrl().ifPresent(url -> builder.withConfig(
+                        new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(url).build()));
+                KubernetesClient client = builder.build();
                 stack.push(client);
                 informers(client);
             }

@@ -108,6 +108,7 @@ class PolicyStreamIT {
         long held = agent.version();
         publish(Clusters.cluster(2, 9));
         await("nack", () -> events.nacks.get() == 1);
+        await("nack recorded", () -> !replica.loop.status().join().agents().getFirst().lastNack().isEmpty());
         var status = replica.loop.status().get().agents().getFirst();
         assertTrue(status.lastNack().contains("policy map full"), status.lastNack());
         assertEquals(held, status.ackedVersion());
