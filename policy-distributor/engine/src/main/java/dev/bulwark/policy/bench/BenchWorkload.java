@@ -102,6 +102,23 @@ public record BenchWorkload(int namespaces, int appsPerNamespace, int policiesPe
                 + "}\nspec:\n  podSelector: " + podSelector + "\n  " + body + "\n";
     }
 
+    /** A small namespace with a small policy: the shape of Cilium's resolve benchmark. */
+    public static final String QUIET = "quiet";
+
+    public List<Pod> quietPods() {
+        List<Pod> out = new ArrayList<>();
+        for (int a = 0; a < 10; a++) {
+            out.add(new Pod(QUIET, "svc" + a, Map.of("app", "svc" + a), Cidr.parse("10.99.0." + (a + 1) + "/32"), List.of()));
+        }
+        return out;
+    }
+
+    public List<Policy> quietPolicies() {
+        PolicyParser parser = new PolicyParser("default");
+        return List.of(parser.parseOne(knp(QUIET, "default-deny", "{}", "policyTypes: [Ingress, Egress]")),
+                parser.parseOne(knp(QUIET, "same-namespace", "{}", "ingress: [{from: [{podSelector: {}}]}]\n  egress: [{to: [{podSelector: {}}]}]")));
+    }
+
     /** Rules that select nobody in namespace {@code ns0}: what a resolve there must not pay for. */
     public List<Policy> unrelated(int count) {
         PolicyParser parser = new PolicyParser("default");

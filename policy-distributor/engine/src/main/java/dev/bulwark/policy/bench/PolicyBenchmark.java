@@ -9,6 +9,7 @@ import dev.bulwark.policy.identity.SequentialIdentities;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -35,7 +36,8 @@ public final class PolicyBenchmark {
      * @param baselineDeltaP99Micros    recompiling every endpoint of the changed pod's namespace
      */
     public record Result(int identities, int policies, int rules, int endpoints, long fullCompileMillis,
-                         int unrelatedRules, double resolveMeanMicros, double resolveP99Micros,
+                         int unrelatedRules, int smallResolveEntries, double smallResolveMeanMicros, double smallResolveP99Micros,
+                         double smallBaselineMeanMicros, int resolveEntries, double resolveMeanMicros, double resolveP99Micros,
                          double baselineResolveMeanMicros, double baselineResolveP99Micros,
                          double deltaP50Micros, double deltaP99Micros, double baselineDeltaP99Micros, int deltaSamples,
                          double entriesMean, int entriesMax, double bytesMean, int bytesMax) {
@@ -63,10 +65,18 @@ public final class PolicyBenchmark {
         int rules = policies.stream().mapToInt(p -> p.rules().size()).sum();
 
         double[] entries = entryStats(engine);
-        double[][] resolve = resolve(engine);
+        engine.upsertNamespace(BenchWorkload.QUIET, Map.of());
+        workload.quietPods().forEach(engine::upsertPod);
+        engine.apply(workload.quietPolicies(), List.of());
+        engine.apply(workload.unrelated(unrelatedRules), List.of());
+        int small = engine.policyOf(BenchWorkload.QUIET + "/svc3").identity().value();
+        double[][] smallResolve = resolve(engine, small, List.of());
+        int busy = engine.policyOf(BenchWorkload.namespace(0) + "/app7").identity().value();
+        double[][] resolve = resolve(engine, busy, workload.pod(0, 7, "", "backend").ports());
         double[][] delta = deltas(engine);
         return new Result(workload.identities(), policies.size(), rules, engine.endpoints().size(), compileMillis,
-                unrelatedRules, mean(resolve[0]), p99(resolve[0]), mean(resolve[1]), p99(resolve[1]),
+                unrelatedRules, engine.resolve(small, List.of()).entries().size(), mean(smallResolve[0]), p99(smallResolve[0]),
+                mean(smallResolve[1]), engine.resolve(busy, List.of()).entries().size(), mean(resolve[0]), p99(resolve[0]), mean(resolve[1]), p99(resolve[1]),
                 percentile(delta[0], 0.50), p99(delta[0]), p99(delta[1]), delta[0].length,
                 entries[0], (int) entries[1], entries[0] * ENTRY_BYTES, (int) entries[1] * ENTRY_BYTES);
     }
@@ -82,12 +92,8 @@ public final class PolicyBenchmark {
         return new double[] {(double) total / engine.endpoints().size(), max};
     }
 
-    /** [0] resolve through the subject index, [1] by full scan; one identity of ns0, after adding unrelated rules. */
-    private double[][] resolve(PolicyEngine engine) {
-        engine.apply(workload.unrelated(unrelatedRules), List.of());
-        EndpointPolicy target = engine.policyOf(BenchWorkload.namespace(0) + "/app7");
-        int id = target.identity().value();
-        List<dev.bulwark.policy.compile.NamedPort> ports = workload.pod(0, 7, "", "backend").ports();
+    /** [0] resolve through the subject index, [1] by full scan, of one identity. */
+    private double[][] resolve(PolicyEngine engine, int id, List<dev.bulwark.policy.compile.NamedPort> ports) {
         int samples = 2_000;
         double[] indexed = new double[samples];
         double[] scanned = new double[samples / 10];

@@ -44,7 +44,17 @@ public final class EndpointCompiler {
     public record Compiled(TreeMap<PolicyKey, PolicyEntry> entries, TreeMap<PolicyKey, L7Rules> l7) {
     }
 
+    private static final int TEMPLATE_CACHE_MAX = 200_000;
+
     private final EngineConfig config;
+    /**
+     * Templates of (rule, peer) pairs that do not depend on the endpoint (no ingress named ports),
+     * keyed by the peer object; bounded, cleared when full. Confined to the owning engine's thread.
+     */
+    private final Map<Peer, Cached> templateCache = new java.util.IdentityHashMap<>();
+
+    private record Cached(Rule rule, List<Template> templates) {
+    }
 
     public EndpointCompiler(EngineConfig config) {
         this.config = config;
@@ -118,7 +128,23 @@ public final class EndpointCompiler {
     private record Template(int protocol, int port, int prefixLength, PortRule named, Candidate candidate) {
     }
 
-    private static List<Template> templates(Rule r, Peer peer, List<NamedPort> ownPorts) {
+    private List<Template> templates(Rule r, Peer peer, List<NamedPort> ownPorts) {
+        boolean endpointSpecific = r.direction() == Direction.INGRESS && r.ports().stream().anyMatch(PortRule::isNamed);
+        if (endpointSpecific) {
+            return buildTemplates(r, peer, ownPorts);
+        }
+        Cached cached = templateCache.get(peer);
+        if (cached == null || cached.rule() != r) {
+            if (templateCache.size() >= TEMPLATE_CACHE_MAX) {
+                templateCache.clear();
+            }
+            cached = new Cached(r, buildTemplates(r, peer, ownPorts));
+            templateCache.put(peer, cached);
+        }
+        return cached.templates();
+    }
+
+    private static List<Template> buildTemplates(Rule r, Peer peer, List<NamedPort> ownPorts) {
         String where = r.policy() + ": " + peer.path();
         List<Template> out = new ArrayList<>();
         if (r.ports().isEmpty()) {
