@@ -49,6 +49,9 @@ public final class AgentCommand {
         @Option(names = "--pin-root", defaultValue = "/sys/fs/bpf/bulwark", description = "bpffs directory for pinned maps and links. Default: ${DEFAULT-VALUE}.")
         Path pinRoot;
 
+        @Option(names = "--identity", description = "HOST:PORT of an identity allocator: endpoints added with labels get their identity from it.")
+        String identity;
+
         @Option(names = "--datapath", defaultValue = "auto", description = "auto, kernel (fail without bpf()) or model. Default: ${DEFAULT-VALUE}.")
         NodeAgentConfig.Mode mode;
 
@@ -59,7 +62,7 @@ public final class AgentCommand {
                 String[] d = hostPort(distributor, "--distributor");
                 String[] a = hostPort(api, "--api");
                 config = new NodeAgentConfig(node, d[0], Integer.parseInt(d[1]), a[0], Integer.parseInt(a[1]), pinRoot, mode,
-                        Duration.ofMillis(200), Duration.ofSeconds(10));
+                        Duration.ofMillis(200), Duration.ofSeconds(10), identity);
             } catch (IllegalArgumentException e) {
                 output.error(e.getMessage());
                 return ExitCode.PROBLEM;

@@ -18,6 +18,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.Set;
@@ -49,6 +50,9 @@ public final class NodeAgent implements AutoCloseable {
     private final ManagedChannel channel;
     private final PolicyStreamClient client;
     private final Map<String, String> attached = new ConcurrentHashMap<>();
+    private final Map<String, Integer> identities = new ConcurrentHashMap<>();
+    private final ManagedChannel identityChannel;
+    private final EndpointIdentities allocator;
     private volatile boolean running = true;
     private HttpServer http;
     private Thread eventPump;
@@ -59,6 +63,14 @@ public final class NodeAgent implements AutoCloseable {
         this.datapath = chooseDatapath();
         this.applier = new StateApplier(datapath);
         this.channel = NettyChannelBuilder.forAddress(config.distributorHost(), config.distributorPort()).usePlaintext().build();
+        if (config.identityTarget() != null) {
+            this.identityChannel = io.grpc.Grpc.newChannelBuilder(config.identityTarget(),
+                    io.grpc.InsecureChannelCredentials.create()).build();
+            this.allocator = new EndpointIdentities(identityChannel, config.nodeName(), Duration.ofSeconds(5));
+        } else {
+            this.identityChannel = null;
+            this.allocator = null;
+        }
         this.client = new PolicyStreamClient(channel, config.nodeName(), UUID.randomUUID().toString(), applier, sync,
                 config.minBackoff(), config.maxBackoff(),
                 s -> log.println("agent: applied policy version " + s.version() + " (" + s.endpoints().size() + " endpoints, "
@@ -105,6 +117,10 @@ public final class NodeAgent implements AutoCloseable {
     /** Starts the stream client and the HTTP API; returns the API port. */
     public int start() throws Exception {
         client.start();
+        if (allocator != null) {
+            // The lease keeps this node's identity references alive; renew well within any sane TTL.
+            sync.scheduleWithFixedDelay(() -> vertx.executeBlocking(allocator::keepAlive), 0, 10, TimeUnit.SECONDS);
+        }
         http = vertx.createHttpServer().requestHandler(this::route)
                 .listen(config.apiPort(), config.apiHost()).await(10, TimeUnit.SECONDS);
         log.println("agent: node " + config.nodeName() + ", distributor " + config.distributorHost() + ":"
@@ -141,15 +157,28 @@ public final class NodeAgent implements AutoCloseable {
             req.response().setStatusCode(400).end("body: name and interface are required\n");
             return;
         }
-        vertx.<Integer>executeBlocking(() -> sync.submit(() -> {
-            int ifindex = datapath instanceof KernelNodeDatapath k ? k.attach(name, Path.of(netns), iface)
-                    : ((ModelNodeDatapath) datapath).attach(name);
-            attached.put(name, netns);
-            applier.attach(client.state(), name);
-            return ifindex;
-        }).get()).onComplete(r -> {
+        JsonObject labels = body.getJsonObject("labels", new JsonObject());
+        vertx.<Integer>executeBlocking(() -> {
+            if (allocator != null && !labels.isEmpty()) {
+                Map<String, String> l = new java.util.TreeMap<>();
+                labels.forEach(e -> l.put(e.getKey(), String.valueOf(e.getValue())));
+                identities.put(name, allocator.allocate(l));
+            }
+            return sync.submit(() -> {
+                int ifindex = datapath instanceof KernelNodeDatapath k ? k.attach(name, Path.of(netns), iface)
+                        : ((ModelNodeDatapath) datapath).attach(name);
+                attached.put(name, netns);
+                applier.attach(client.state(), name);
+                return ifindex;
+            }).get();
+        }).onComplete(r -> {
             if (r.succeeded()) {
-                req.response().end(new JsonObject().put("name", name).put("ifindex", r.result()).encode());
+                JsonObject out = new JsonObject().put("name", name).put("ifindex", r.result());
+                Integer id = identities.get(name);
+                if (id != null) {
+                    out.put("identity", Integer.toUnsignedLong(id));
+                }
+                req.response().end(out.encode());
             } else {
                 req.response().setStatusCode(500).end("attach " + name + ": " + r.cause().getMessage() + "\n");
             }
@@ -161,13 +190,21 @@ public final class NodeAgent implements AutoCloseable {
             req.response().setStatusCode(400).end("query parameter name is required\n");
             return;
         }
-        vertx.<Boolean>executeBlocking(() -> sync.submit(() -> {
-            String netns = attached.remove(name);
-            if (netns == null) {
-                return false;
+        vertx.<Boolean>executeBlocking(() -> {
+            boolean removed = sync.submit(() -> {
+                String netns = attached.remove(name);
+                if (netns == null) {
+                    return false;
+                }
+                return datapath instanceof KernelNodeDatapath k ? k.detach(name, Path.of(netns))
+                        : ((ModelNodeDatapath) datapath).detach(name);
+            }).get();
+            Integer id = identities.remove(name);
+            if (id != null && allocator != null) {
+                allocator.release(id);
             }
-            return datapath instanceof KernelNodeDatapath k ? k.detach(name, Path.of(netns)) : ((ModelNodeDatapath) datapath).detach(name);
-        }).get()).onComplete(r -> req.response().setStatusCode(r.succeeded() && r.result() ? 200 : 404)
+            return removed;
+        }).onComplete(r -> req.response().setStatusCode(r.succeeded() && r.result() ? 200 : 404)
                 .end(r.succeeded() ? "" : r.cause().getMessage()));
     }
 
@@ -176,7 +213,8 @@ public final class NodeAgent implements AutoCloseable {
         return new JsonObject().put("node", config.nodeName()).put("enforcing", datapath.enforcing())
                 .put("version", s.version()).put("connected", s.connected()).put("acks", s.acks()).put("nacks", s.nacks())
                 .put("reconnects", s.reconnects()).put("lastError", s.lastError())
-                .put("endpoints", new io.vertx.core.json.JsonArray(attached.keySet().stream().sorted().toList()));
+                .put("endpoints", new io.vertx.core.json.JsonArray(attached.keySet().stream().sorted().toList()))
+                .put("identities", new JsonObject(new java.util.TreeMap<String, Object>(identities)));
     }
 
     String metrics() {
@@ -207,6 +245,9 @@ public final class NodeAgent implements AutoCloseable {
         running = false;
         client.close();
         channel.shutdownNow();
+        if (identityChannel != null) {
+            identityChannel.shutdownNow();
+        }
         vertx.close().await();
         sync.shutdown();
         try {

@@ -16,9 +16,12 @@ import java.time.Duration;
  *                          (kernel when bpf() works, else the model datapath with a loud warning)
  * @param minBackoff        first reconnect delay; doubles up to {@code maxBackoff}
  * @param maxBackoff        reconnect delay cap
+ * @param identityTarget    HOST:PORT of an identity allocator for endpoint identities; null = none
+ *                          (identities then come only from the distributor's endpoint deltas)
  */
 public record NodeAgentConfig(String nodeName, String distributorHost, int distributorPort, String apiHost, int apiPort,
-                              Path pinRoot, Mode datapath, Duration minBackoff, Duration maxBackoff) {
+                              Path pinRoot, Mode datapath, Duration minBackoff, Duration maxBackoff,
+                              String identityTarget) {
 
     /** Which datapath the agent runs. */
     public enum Mode { AUTO, KERNEL, MODEL }
@@ -35,6 +38,9 @@ public record NodeAgentConfig(String nodeName, String distributorHost, int distr
         }
         if (apiPort < 0 || apiPort > 65_535) {
             throw new IllegalArgumentException("apiPort: 0..65535, got " + apiPort);
+        }
+        if (identityTarget != null && !identityTarget.matches("[^:]+:[0-9]{1,5}")) {
+            throw new IllegalArgumentException("identityTarget: expected HOST:PORT, got \"" + identityTarget + "\"");
         }
         if (minBackoff.isNegative() || minBackoff.isZero() || maxBackoff.compareTo(minBackoff) < 0) {
             throw new IllegalArgumentException("backoff: need 0 < minBackoff <= maxBackoff, got " + minBackoff + ", " + maxBackoff);

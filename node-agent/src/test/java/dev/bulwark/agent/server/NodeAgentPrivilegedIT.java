@@ -62,7 +62,7 @@ class NodeAgentPrivilegedIT {
             servers.tcp(b.namespace(), b.ip(), 80);
             servers.tcp(b.namespace(), b.ip(), 81);
             NodeAgentConfig config = new NodeAgentConfig("node-1", "127.0.0.1", server.getPort(), "127.0.0.1", 0, root,
-                    NodeAgentConfig.Mode.KERNEL, Duration.ofMillis(50), Duration.ofMillis(500));
+                    NodeAgentConfig.Mode.KERNEL, Duration.ofMillis(50), Duration.ofMillis(500), null);
             try (NodeAgent agent = new NodeAgent(config, new PrintWriter(System.out, true))) {
                 int port = agent.start();
                 HttpClient http = HttpClient.newHttpClient();

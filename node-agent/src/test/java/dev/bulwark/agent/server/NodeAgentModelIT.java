@@ -1,0 +1,128 @@
+package dev.bulwark.agent.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bulwark.proto.identity.v1.AllocateRequest;
+import dev.bulwark.proto.identity.v1.AllocateResponse;
+import dev.bulwark.proto.identity.v1.Allocation;
+import dev.bulwark.proto.identity.v1.IdentityServiceGrpc;
+import dev.bulwark.proto.identity.v1.KeepAliveRequest;
+import dev.bulwark.proto.identity.v1.KeepAliveResponse;
+import dev.bulwark.proto.identity.v1.ReleaseRequest;
+import dev.bulwark.proto.identity.v1.ReleaseResponse;
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent on the model datapath (no privileges): it says loudly that it does not enforce, takes
+ * endpoint identities from an in-test identity allocator (Allocate on add, Release on remove, lease kept
+ * alive) and serves status and metrics.
+ */
+class NodeAgentModelIT {
+
+    static final class FakeAllocator extends IdentityServiceGrpc.IdentityServiceImplBase {
+        final BlockingQueue<Object> calls = new LinkedBlockingQueue<>();
+
+        @Override
+        public void allocate(AllocateRequest r, StreamObserver<AllocateResponse> out) {
+            calls.add(r);
+            out.onNext(AllocateResponse.newBuilder().setRevision(1)
+                    .addAllocations(Allocation.newBuilder().setId(4242).setCreated(true).setLabels(r.getLabelSets(0))).build());
+            out.onCompleted();
+        }
+
+        @Override
+        public void release(ReleaseRequest r, StreamObserver<ReleaseResponse> out) {
+            calls.add(r);
+            out.onNext(ReleaseResponse.newBuilder().setRevision(2).build());
+            out.onCompleted();
+        }
+
+        @Override
+        public void keepAlive(KeepAliveRequest r, StreamObserver<KeepAliveResponse> out) {
+            calls.add(r);
+            out.onNext(KeepAliveResponse.newBuilder().setTtlMs(30_000).build());
+            out.onCompleted();
+        }
+    }
+
+    @Test
+    void modelAgentWarnsAllocatesIdentitiesAndServesStatus() throws Exception {
+        FakeAllocator allocator = new FakeAllocator();
+        Server ids = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(allocator).build().start();
+        Server dist = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addService(new PolicyStreamClientIT.FakeDistributor()).build().start();
+        StringWriter log = new StringWriter();
+        NodeAgentConfig config = new NodeAgentConfig("node-7", "127.0.0.1", dist.getPort(), "127.0.0.1", 0,
+                Path.of("/sys/fs/bpf/unused"), NodeAgentConfig.Mode.MODEL, Duration.ofMillis(50), Duration.ofMillis(500),
+                "127.0.0.1:" + ids.getPort());
+        try (NodeAgent agent = new NodeAgent(config, new PrintWriter(log, true))) {
+            int port = agent.start();
+            assertTrue(log.toString().contains("WARNING: NOT ENFORCING"), log.toString());
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + port;
+            HttpResponse<String> added = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/endpoints"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"x/a\",\"labels\":{\"app\":\"web\",\"io.kubernetes.pod.namespace\":\"x\"}}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, added.statusCode(), added.body());
+            assertTrue(added.body().contains("\"identity\":4242"), added.body());
+            AllocateRequest alloc = null;
+            boolean keptAlive = false;
+            for (int i = 0; i < 3 && alloc == null; i++) {
+                Object c = allocator.calls.poll(5, TimeUnit.SECONDS);
+                if (c instanceof AllocateRequest a) {
+                    alloc = a;
+                }
+                keptAlive |= c instanceof KeepAliveRequest k && k.getOwner().equals("node-7");
+            }
+            assertNotNull(alloc);
+            assertEquals("node-7", alloc.getOwner());
+            assertEquals("k8s", alloc.getLabelSets(0).getLabels(0).getSource());
+
+            String status = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/status")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(status.contains("\"enforcing\":false") && status.contains("\"x/a\":4242"), status);
+            String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(metrics.contains("bulwark_agent_enforcing 0"), metrics);
+
+            HttpResponse<String> removed = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/endpoints?name=x/a"))
+                    .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, removed.statusCode(), removed.body());
+            ReleaseRequest rel = null;
+            for (int i = 0; i < 5 && rel == null; i++) {
+                Object c = allocator.calls.poll(5, TimeUnit.SECONDS);
+                keptAlive |= c instanceof KeepAliveRequest;
+                if (c instanceof ReleaseRequest r) {
+                    rel = r;
+                }
+            }
+            assertNotNull(rel);
+            assertEquals(4242, rel.getIds(0));
+            assertTrue(keptAlive, "the node's lease was renewed");
+            HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/endpoints"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"labels\":{}}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, bad.statusCode());
+            assertTrue(bad.body().contains("name"), bad.body());
+        } finally {
+            ids.shutdownNow();
+            dist.shutdownNow();
+        }
+    }
+}
