@@ -71,8 +71,9 @@ public final class PolicyBenchmark {
         engine.apply(workload.unrelated(unrelatedRules), List.of());
         int small = engine.policyOf(BenchWorkload.QUIET + "/svc3").identity().value();
         double[][] smallResolve = resolve(engine, small, List.of());
-        int busy = engine.policyOf(BenchWorkload.namespace(0) + "/app7").identity().value();
-        double[][] resolve = resolve(engine, busy, workload.pod(0, 7, "", "backend").ports());
+        int app = Math.min(7, workload.appsPerNamespace() - 1);
+        int busy = engine.policyOf(BenchWorkload.namespace(0) + "/app" + app).identity().value();
+        double[][] resolve = resolve(engine, busy, workload.pod(0, app, "", "backend").ports());
         double[][] delta = deltas(engine);
         return new Result(workload.identities(), policies.size(), rules, engine.endpoints().size(), compileMillis,
                 unrelatedRules, engine.resolve(small, List.of()).entries().size(), mean(smallResolve[0]), p99(smallResolve[0]),
