@@ -1,0 +1,37 @@
+package dev.bulwark.cli.identity;
+
+import dev.bulwark.cli.ExitCode;
+import dev.bulwark.cli.OutputOptions;
+import dev.bulwark.identity.client.IdentityClient;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** {@code --allocators}: the replicas' gRPC addresses, mixed into every {@code bulwark identity} command. */
+final class ClientOptions {
+
+    /** Where {@code bulwark up} and the examples run the three local replicas. */
+    static final String DEFAULT_ALLOCATORS = "127.0.0.1:7100,127.0.0.1:7110,127.0.0.1:7120";
+
+    @Option(names = "--allocators", split = ",", paramLabel = "HOST:PORT",
+            defaultValue = "${env:BULWARK_ALLOCATORS:-" + DEFAULT_ALLOCATORS + "}",
+            description = "identity-allocator replicas' gRPC addresses, comma-separated; any subset works, the leader is found "
+                    + "(env BULWARK_ALLOCATORS; default ${DEFAULT-VALUE})")
+    List<String> allocators = new ArrayList<>();
+
+    IdentityClient connect() {
+        return IdentityClient.connect(allocators);
+    }
+
+    /** Prints a gRPC failure and returns the exit code: 3 when unavailable, 1 otherwise (bad input, not found, full). */
+    static int fail(OutputOptions output, StatusRuntimeException e) {
+        Status s = e.getStatus();
+        output.error(s.getCode() + ": " + s.getDescription());
+        return switch (s.getCode()) {
+            case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED -> ExitCode.UNAVAILABLE;
+            default -> ExitCode.PROBLEM;
+        };
+    }
+}
