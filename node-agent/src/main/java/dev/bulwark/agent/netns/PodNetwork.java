@@ -33,9 +33,9 @@ public final class PodNetwork implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         this.node = NetworkNamespace.create(prefix + "-node");
         namespaces.add(node);
-        node.exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
-        node.exec("sysctl", "-q", "-w", "net.ipv4.conf.all.rp_filter=0");
-        node.exec("sysctl", "-q", "-w", "net.ipv4.conf.default.rp_filter=0");
+        sysctl(node, "net/ipv4/ip_forward", "1");
+        sysctl(node, "net/ipv4/conf/all/rp_filter", "0");
+        sysctl(node, "net/ipv4/conf/default/rp_filter", "0");
     }
 
     /** Creates the node namespace; {@code prefix} (e.g. "bw1234") names every namespace of this network. */
@@ -63,7 +63,7 @@ public final class PodNetwork implements AutoCloseable {
         node.exec("ip", "link", "add", host, "type", "veth", "peer", "name", "eth0", "netns", ns.name());
         node.exec("ip", "link", "set", host, "up");
         node.exec("ip", "addr", "add", "169.254.1.1/32", "dev", host);
-        node.exec("sysctl", "-q", "-w", "net.ipv4.conf." + host + ".rp_filter=0");
+        sysctl(node, "net/ipv4/conf/" + host + "/rp_filter", "0");
         node.exec("ip", "route", "add", ip + "/32", "dev", host);
         ns.exec("ip", "addr", "add", ip + "/32", "dev", "eth0");
         ns.exec("ip", "link", "set", "eth0", "up");
@@ -73,6 +73,17 @@ public final class PodNetwork implements AutoCloseable {
         Pod pod = new Pod(name, ip, ns, host, ifindex);
         pods.put(name, pod);
         return pod;
+    }
+
+    /**
+     * Writes a /proc/sys/net value of {@code ns} from a thread inside it (/proc/sys/net resolves to the
+     * opening thread's namespace), so no sysctl binary is needed.
+     */
+    private static void sysctl(NetworkNamespace ns, String key, String value) {
+        ns.call(() -> {
+            java.nio.file.Files.writeString(java.nio.file.Path.of("/proc/sys", key), value);
+            return null;
+        });
     }
 
     public Pod pod(String name) {

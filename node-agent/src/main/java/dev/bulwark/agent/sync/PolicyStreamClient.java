@@ -38,7 +38,7 @@ public final class PolicyStreamClient implements AutoCloseable {
     private final Duration minBackoff;
     private final Duration maxBackoff;
     private final Consumer<NodePolicyState> onApplied;
-    private NodePolicyState state = NodePolicyState.EMPTY;
+    private volatile NodePolicyState state = NodePolicyState.EMPTY; // written on the loop only; volatile for readers
     private StreamObserver<AgentMessage> requests;
     private int generation;
     private Duration backoff;
