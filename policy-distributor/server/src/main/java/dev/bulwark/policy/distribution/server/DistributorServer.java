@@ -2,6 +2,7 @@ package dev.bulwark.policy.distribution.server;
 
 import dev.bulwark.policy.distribution.cluster.ReplicaCluster;
 import dev.bulwark.policy.distribution.pipeline.GrpcIdentitySource;
+import dev.bulwark.policy.distribution.pipeline.KubernetesEvents;
 import dev.bulwark.policy.distribution.pipeline.Pipeline;
 import dev.bulwark.policy.distribution.pipeline.PolicyCompilation;
 import dev.bulwark.policy.distribution.pipeline.ProblemReporter;
@@ -85,44 +86,53 @@ public final class DistributorServer implements AutoCloseable {
         String[] target = config.identityTarget().split(":");
         ManagedChannel identity = NettyChannelBuilder.forAddress(target[0], Integer.parseInt(target[1])).usePlaintext().build();
         stack.push(() -> identity.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+        KubernetesClient client = kubernetesClient();
+        ProblemReporter reporter = ProblemReporter.NONE;
+        if (client != null) {
+            KubernetesEvents events = new KubernetesEvents(client, InstantSource.system(), "bulwark-distributor-" + config.replicaId());
+            stack.push(events);
+            reporter = events;
+        }
         pipeline = new Pipeline(new GrpcIdentitySource(identity, Duration.ofSeconds(10)), compilation, loop,
-                ProblemReporter.NONE, config.coalesce());
+                reporter, config.coalesce());
         stack.push(pipeline);
-        startSource();
+        if (client == null) {
+            var d = (DistributorConfig.Directory) config.source();
+            DirectorySource source = new DirectorySource(d.path(), pipeline.store(), Duration.ofMillis(100));
+            source.start();
+            stack.push(source);
+        } else {
+            KubernetesSource source = new KubernetesSource(client, pipeline.store(), Duration.ofMinutes(10));
+            stack.push(source);
+            source.start(Duration.ofSeconds(60));
+        }
     }
 
-    private void startSource() throws Exception {
+    /** The API server client for Kubernetes sources (starting the development server first); null for a directory. */
+    private KubernetesClient kubernetesClient() throws Exception {
+        KubernetesClient client;
         switch (config.source()) {
             case DistributorConfig.Directory d -> {
-                DirectorySource source = new DirectorySource(d.path(), pipeline.store(), Duration.ofMillis(100));
-                source.start();
-                stack.push(source);
+                return null;
             }
             case DistributorConfig.Kubernetes k -> {
                 KubernetesClientBuilder builder = new KubernetesClientBuilder();
                 k.masterUrl().ifPresent(url -> builder.withConfig(
                         new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(url).build()));
-                KubernetesClient client = builder.build();
+                client = builder.build();
                 stack.push(client);
-                informers(client);
             }
             case DistributorConfig.DevelopmentServer d -> {
                 devServer = DevelopmentApiServer.start(d.port());
                 stack.push(devServer);
-                KubernetesClient client = devServer.client();
+                client = devServer.client();
                 stack.push(client);
                 if (d.seed().isPresent()) {
                     seed(client, d.seed().get());
                 }
-                informers(client);
             }
         }
-    }
-
-    private void informers(KubernetesClient client) throws Exception {
-        KubernetesSource source = new KubernetesSource(client, pipeline.store(), Duration.ofMinutes(10));
-        stack.push(source);
-        source.start(Duration.ofSeconds(60));
+        return client;
     }
 
     /** Creates the manifests of {@code dir} in the development server (bad files are logged and skipped). */

@@ -113,6 +113,28 @@ class DistributorServerIT {
         assertFalse(PolicyLookup.decide(view.endpoints().get("shop/db").mapState(), backend, Direction.INGRESS, 6, 5432).allowed());
         assertEquals(1, fullStates.get());
 
+        // Bad input: reported as an event on the object, changes nothing.
+        Path bad = tmp.resolve("bad.yaml");
+        Files.writeString(bad, """
+                apiVersion: cilium.io/v2
+                kind: CiliumNetworkPolicy
+                metadata: {name: bad-port, namespace: shop}
+                spec:
+                  endpointSelector: {matchLabels: {app: db}}
+                  ingress: [{toPorts: [{ports: [{port: "70000", protocol: TCP}]}]}]
+                """);
+        long revision = a.loop().snapshot().get().revision();
+        kubectl(a, kubeconfig, "apply", "--validate=false", "-f", bad.toString());
+        a.pipeline().settled().get(30, TimeUnit.SECONDS);
+        assertEquals(revision, a.loop().snapshot().get().revision(), "a rejected policy distributes nothing");
+        try (var client = api.client()) {
+            await(() -> client.v1().events().inNamespace("shop").list().getItems().stream().anyMatch(e ->
+                    "BulwarkRejected".equals(e.getReason()) && "bad-port".equals(e.getInvolvedObject().getName())
+                            && e.getMessage().contains("70000")));
+            assertTrue(client.v1().events().inNamespace("shop").list().getItems().stream()
+                    .anyMatch(e -> "bad-port".equals(e.getInvolvedObject().getName())), "event recorded on the object");
+        }
+
         // Replica a dies; the agent moves to b and resumes from what it holds.
         a.close();
         awaitConverged(b);
@@ -182,7 +204,10 @@ class DistributorServerIT {
 
     private static void await(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out");
+            }
             Thread.sleep(20);
         }
     }
