@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * No acknowledged allocation is lost: after the faults are healed, a read of every label set with an
- * acknowledged allocation (the "final-reads" phase) returns that allocation's id. A label set that no
- * final read reached makes the verdict UNKNOWN, not VALID.
+ * acknowledged allocation (the "final-reads" phase), invoked after the acknowledgement, returns that
+ * allocation's id. A label set that no such final read reached makes the verdict UNKNOWN, not VALID.
  */
 public final class LostAllocationChecker implements Checker {
 
@@ -33,7 +33,8 @@ public final class LostAllocationChecker implements Checker {
                 continue;
             }
             if (o.f().equals(Op.ALLOCATE) && o.id() != null) {
-                acknowledged.putIfAbsent(o.key(), o);
+                // The earliest acknowledgement: every final read after it must return its id.
+                acknowledged.merge(o.key(), o, (a, b) -> a.returnNanos() <= b.returnNanos() ? a : b);
             } else if (o.f().equals(Op.READ) && finalStart >= 0 && o.callNanos() >= finalStart) {
                 finalReads.computeIfAbsent(o.key(), k -> new ArrayList<>()).add(o);
             }
@@ -50,8 +51,10 @@ public final class LostAllocationChecker implements Checker {
         List<Long> witness = new ArrayList<>();
         int unverified = 0;
         for (Operation alloc : acknowledged.values()) {
-            List<Operation> reads = finalReads.get(alloc.key());
-            if (reads == null) {
+            // Only final reads invoked after the acknowledgement can vouch for it.
+            List<Operation> reads = finalReads.getOrDefault(alloc.key(), List.of()).stream()
+                    .filter(r -> r.callNanos() > alloc.returnNanos()).toList();
+            if (reads.isEmpty()) {
                 unverified++;
                 continue;
             }

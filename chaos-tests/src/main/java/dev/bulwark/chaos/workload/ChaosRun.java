@@ -91,7 +91,7 @@ public final class ChaosRun {
     private static void execute(RunConfig cfg, GeneratorConfig gc, OpGenerator generator, List<FaultWindow> plan,
                                 HistoryRecorder history, StoreClient client, Nemesis nemesis)
             throws InterruptedException {
-        Workers workers = new Workers(cfg.processes(), generator, history, client);
+        Workers workers = new Workers(cfg.processes(), gc.phaseStartNanos(Phase.QUIESCE), generator, history, client);
         Watcher watcher = cfg.workload().watch() ? new Watcher(client, history, 100_000) : null;
         Thread watchThread = watcher == null ? null : Thread.ofPlatform().name("chaos-watcher").start(watcher);
         Thread keepAlive = Thread.ofPlatform().daemon().name("chaos-keepalive").start(() -> {

@@ -19,11 +19,15 @@ import java.util.concurrent.CountDownLatch;
  * The client worker threads. Each takes the next planned operation (under this object's lock), waits
  * for its time, invokes it and records invocation and completion. After an {@code info} completion the
  * worker continues as a fresh process ({@code process + workers}), as Jepsen does. Final reads wait until
- * the conductor has recorded the final-reads phase marker.
+ * the conductor has recorded the final-reads phase marker. A timed operation whose worker reaches it only
+ * after quiesce has begun is skipped, so the phases stay clean when the store is slower than the rate.
  */
 final class Workers {
 
+    private static final int FINAL_READ_ATTEMPTS = 5;
+
     private final int count;
+    private final long quiesceNanos;
     private final OpGenerator generator;
     private final HistoryRecorder history;
     private final StoreClient client;
@@ -31,8 +35,9 @@ final class Workers {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopping;
 
-    Workers(int count, OpGenerator generator, HistoryRecorder history, StoreClient client) {
+    Workers(int count, long quiesceNanos, OpGenerator generator, HistoryRecorder history, StoreClient client) {
         this.count = count;
+        this.quiesceNanos = quiesceNanos;
         this.generator = generator;
         this.history = history;
         this.client = client;
@@ -70,13 +75,23 @@ final class Workers {
                 if (stopping) {
                     return;
                 }
-                String key = LabelSets.of(op.key()).canonical();
-                history.append(OpType.INVOKE, process, op.f(), OpValue.ofKey(key), null);
-                Completion c = cp.invoke(op.f(), op.key());
-                history.append(c.type(), process, op.f(), c.value(), c.error());
-                if (c.type() == OpType.INFO) {
-                    process += count;
-                    cp = client.open(process);
+                if (op.phase() != Phase.FINAL_READS && history.elapsedNanos() >= quiesceNanos) {
+                    continue; // Too late: a timed operation never runs into quiesce or the final reads.
+                }
+                // Final reads are retried (each attempt recorded) so every key gets a successful one.
+                int attempts = op.phase() == Phase.FINAL_READS ? FINAL_READ_ATTEMPTS : 1;
+                for (int a = 0; a < attempts && !stopping; a++) {
+                    String key = LabelSets.of(op.key()).canonical();
+                    history.append(OpType.INVOKE, process, op.f(), OpValue.ofKey(key), null);
+                    Completion c = cp.invoke(op.f(), op.key());
+                    history.append(c.type(), process, op.f(), c.value(), c.error());
+                    if (c.type() == OpType.INFO) {
+                        process += count;
+                        cp = client.open(process);
+                    }
+                    if (c.type() == OpType.OK) {
+                        break;
+                    }
                 }
             }
         } catch (InterruptedException e) {

@@ -104,4 +104,18 @@ class SafetyCheckersTest {
                 .build();
         assertEquals(Validity.VALID, new LostAllocationChecker().check(h).validity());
     }
+
+    @Test
+    void lostAllocationOnlyCountsFinalReadsAfterTheAcknowledgement() {
+        // A slow allocation acknowledged after a final read that found nothing is not a loss.
+        var h = new HistoryBuilder()
+                .phase(LostAllocationChecker.FINAL_PHASE, 0)
+                .invoke(0, Op.ALLOCATE, "a", 1)
+                .read(1, "a", null, 2, 3)
+                .ok(0, Op.ALLOCATE, "a", 300L, 1L, 4)
+                .build();
+        CheckResult r = new LostAllocationChecker().check(h);
+        assertEquals(Validity.UNKNOWN, r.validity(), r.problems().toString());
+        assertEquals(0, r.details().get("lost"));
+    }
 }

@@ -1,0 +1,73 @@
+package dev.bulwark.chaos.workload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.bulwark.chaos.checker.CheckResult;
+import dev.bulwark.chaos.checker.Validity;
+import dev.bulwark.chaos.db.HostCommand;
+import dev.bulwark.chaos.db.ReplicaCommand;
+import dev.bulwark.chaos.generator.FaultKind;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The CI schedule: one short run per fault kind against three real replicas, each in its own network
+ * namespace. Every checker must say VALID and every fault must have been injected. Long runs are done by
+ * hand with {@code bulwark chaos run} (docs/chaos.md).
+ */
+class ChaosRunPrivilegedIT {
+
+    @BeforeAll
+    static void privileged() {
+        String problem = HostCommand.privilegeProblem();
+        if (problem != null) {
+            System.out.println("ChaosRunPrivilegedIT skipped: " + problem);
+        }
+        assumeTrue(problem == null, problem);
+    }
+
+    @ParameterizedTest(name = "{0} under {1}")
+    @CsvSource({"register, partition", "watch, kill", "unique, pause"})
+    void shortRunIsValid(String workload, String fault, @TempDir Path dir) throws Exception {
+        long seed = Long.getLong("bulwark.seed", System.nanoTime());
+        System.out.println("chaos " + workload + "/" + fault + " seed " + seed + " (replay: -Dbulwark.seed=" + seed + ")");
+        RunConfig cfg = new RunConfig(Workload.named(workload), Set.of(FaultKind.parse(fault)), Duration.ofSeconds(15),
+                100, seed, 3, 8, Duration.ofSeconds(2), Duration.ofSeconds(2), 7001, dir, replicaMain());
+        RunResult r = ChaosRun.run(cfg, null);
+        for (CheckResult c : r.verdict().results()) {
+            System.out.println("  " + c.checker() + ": " + c.validity() + " " + c.summary() + " " + c.problems());
+        }
+        System.out.println("  counts " + r.counts() + ", report " + r.report());
+        assertEquals(Validity.VALID, r.verdict().validity(), r.verdict().results().toString());
+        assertTrue(r.counts().get("nemesis") >= 4, "faults injected and healed: " + r.counts());
+        assertTrue(r.counts().get("ok") >= 100, "the store served the workload: " + r.counts());
+        assertTrue(Files.readString(r.report()).contains("Verdict: VALID"));
+    }
+
+    private static ReplicaCommand replicaMain() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cp = new ArrayList<>();
+        for (String p : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            cp.add(Path.of(p).toAbsolutePath().toString());
+        }
+        String classPath = String.join(File.pathSeparator, cp);
+        return (node, address, peers, data, join) -> {
+            List<String> peerList = new ArrayList<>();
+            peers.forEach((n, ip) -> peerList.add(n + "=" + ip + ":7001"));
+            return List.of(java, "-Xmx384m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
+                    "--sun-misc-unsafe-memory-access=allow", "-cp", classPath, ReplicaMain.class.getName(),
+                    "--id", node, "--peers", String.join(",", peerList), "--data", data.toString(), "--cluster-id", "1");
+        };
+    }
+}
