@@ -20,6 +20,15 @@ public final class FaultPlan {
     }
 
     public static List<FaultWindow> plan(GeneratorConfig config, Set<FaultKind> enabled, RandomGenerator random) {
+        return plan(config, enabled, Set.of(), random);
+    }
+
+    /**
+     * As {@link #plan(GeneratorConfig, Set, RandomGenerator)}, drawing targetings only from {@code targets}
+     * where they apply to the fault kind (empty: all), e.g. {@code {LEADER}} for a leader-kill campaign.
+     */
+    public static List<FaultWindow> plan(GeneratorConfig config, Set<FaultKind> enabled, Set<Targeting> targets,
+                                         RandomGenerator random) {
         List<FaultWindow> out = new ArrayList<>();
         if (enabled.isEmpty()) {
             return out;
@@ -29,8 +38,10 @@ public final class FaultPlan {
         long end = config.phaseStartNanos(Phase.HEAL);
         for (long t = config.phaseStartNanos(Phase.FAULTS); t + interval <= end; t += 2 * interval) {
             FaultKind kind = kinds.get(random.nextInt(kinds.size()));
-            List<Targeting> targets = kind == FaultKind.PARTITION ? PARTITIONS : PROCESS;
-            out.add(new FaultWindow(t, t + interval, kind, targets.get(random.nextInt(targets.size())),
+            List<Targeting> allowed = kind == FaultKind.PARTITION ? PARTITIONS : PROCESS;
+            List<Targeting> chosen = allowed.stream().filter(x -> targets.isEmpty() || targets.contains(x)).toList();
+            List<Targeting> from = chosen.isEmpty() ? allowed : chosen;
+            out.add(new FaultWindow(t, t + interval, kind, from.get(random.nextInt(from.size())),
                     random.nextLong() >>> 1));
         }
         return out;

@@ -54,7 +54,7 @@ public final class ChaosRun {
         if (membership == null) {
             kinds.remove(FaultKind.WIPE);
         }
-        List<FaultWindow> plan = FaultPlan.plan(gc, kinds, root.split());
+        List<FaultWindow> plan = FaultPlan.plan(gc, kinds, cfg.targets(), root.split());
         Path historyFile = cfg.runDir().resolve("history.jsonl");
         List<String> nodes = new ArrayList<>();
         for (int i = 1; i <= cfg.replicas(); i++) {

@@ -2,6 +2,7 @@ package dev.bulwark.chaos.workload;
 
 import dev.bulwark.chaos.db.ReplicaCommand;
 import dev.bulwark.chaos.generator.FaultKind;
+import dev.bulwark.chaos.generator.Targeting;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -21,13 +22,15 @@ import java.util.Set;
  * @param port          gRPC port of every replica inside its namespace (Raft uses port + 1)
  * @param runDir        where history.jsonl, report.html, data directories and replica logs go
  * @param command       how to start a replica
+ * @param targets       targetings the fault plan may use (empty: all), e.g. only LEADER
  */
 public record RunConfig(Workload workload, Set<FaultKind> faults, Duration time, int rate, long seed, int replicas,
                         int processes, Duration opTimeout, Duration faultInterval, int port, Path runDir,
-                        ReplicaCommand command) {
+                        ReplicaCommand command, Set<Targeting> targets) {
 
     public RunConfig {
         faults = Set.copyOf(faults);
+        targets = Set.copyOf(targets);
         if (replicas < 3 || replicas > 7) {
             throw new IllegalArgumentException("replicas: 3..7, got " + replicas);
         }

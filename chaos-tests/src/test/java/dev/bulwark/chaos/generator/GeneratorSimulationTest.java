@@ -107,4 +107,12 @@ class GeneratorSimulationTest {
         e = assertThrows(IllegalArgumentException.class, () -> FaultKind.parse("flood"));
         assertTrue(e.getMessage().startsWith("nemesis: unknown fault 'flood'"), e.getMessage());
     }
+
+    @Test
+    void targetsRestrictTheTargetings() {
+        List<FaultWindow> plan = FaultPlan.plan(CONFIG, EnumSet.of(FaultKind.KILL, FaultKind.PARTITION),
+                Set.of(Targeting.LEADER), new SplittableRandom(5));
+        assertTrue(!plan.isEmpty());
+        assertTrue(plan.stream().allMatch(w -> w.targeting() == Targeting.LEADER), plan.toString());
+    }
 }

@@ -43,7 +43,8 @@ class ChaosRunPrivilegedIT {
         long seed = Long.getLong("bulwark.seed", System.nanoTime());
         System.out.println("chaos " + workload + "/" + fault + " seed " + seed + " (replay: -Dbulwark.seed=" + seed + ")");
         RunConfig cfg = new RunConfig(Workload.named(workload), Set.of(FaultKind.parse(fault)), Duration.ofSeconds(15),
-                100, seed, 3, 8, Duration.ofSeconds(2), Duration.ofSeconds(2), 7001, dir, replicaMain());
+                100, seed, 3, 8, Duration.ofSeconds(2), Duration.ofSeconds(2), 7001, dir, replicaMain(),
+                Set.of());
         RunResult r = ChaosRun.run(cfg, null);
         for (CheckResult c : r.verdict().results()) {
             System.out.println("  " + c.checker() + ": " + c.validity() + " " + c.summary() + " " + c.problems());
