@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 public final class StatusCommand implements Callable<Integer> {
 
     /** The port {@code bulwark distributor start} and {@code bulwark up} listen on by default. */
-    public static final int DEFAULT_PORT = 9460;
+    public static final int DEFAULT_PORT = 7443;
 
     @Mixin
     OutputOptions output;

@@ -75,6 +75,9 @@ final class AgentSession {
         NodeDelta delta;
         long fromIpcacheRevision;
         if (base.isEmpty()) {
+            if (!fanout.fullStates().tryAcquire(this)) {
+                return; // queued: pumped again when a full-state slot frees
+            }
             delta = NodeDelta.full(cur.view(nodeName));
             fromIpcacheRevision = -1;
         } else if (cur.nodeVersion(nodeName) <= base.get().revision()) {
@@ -113,6 +116,7 @@ final class AgentSession {
         }
         agentVersion = inflight.version();
         heldRevision = inflight.revision();
+        fanout.fullStates().release(this);
         fanout.listener().acked(nodeName, agentVersion, heldRevision, System.nanoTime());
         inflight = null;
         if (heldRevision == fanout.history().current().revision()) {
@@ -128,6 +132,7 @@ final class AgentSession {
         }
         nacks++;
         nackedNodeVersion = inflight.nodeVersion();
+        fanout.fullStates().release(this);
         lastNack = "version " + version + ": code " + code + ": " + message;
         LOG.warn("node {} (agent {}) rejected version {}: code {}: {}; it keeps version {}; nothing is resent "
                 + "until a newer revision exists", nodeName, instanceId, version, code, message, agentVersion);

@@ -45,7 +45,7 @@ public final class DistributionLoop implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.history = new StateHistory(config.historyRevisions());
-        this.fanout = new Fanout(history, new WireEncoder(), listener);
+        this.fanout = new Fanout(history, new WireEncoder(), listener, new FullStateGate(config.maxConcurrentFullStates()));
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "distribution-loop-" + config.replicaId());
             t.setDaemon(true);
@@ -146,6 +146,7 @@ public final class DistributionLoop implements AutoCloseable {
 
     void remove(AgentSession session) {
         session.markClosed();
+        fanout.fullStates().release(session);
         Set<AgentSession> set = sessions.get(session.nodeName);
         if (set != null && set.remove(session) && set.isEmpty()) {
             sessions.remove(session.nodeName);

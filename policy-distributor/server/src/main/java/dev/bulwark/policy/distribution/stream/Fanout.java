@@ -3,5 +3,5 @@ package dev.bulwark.policy.distribution.stream;
 import dev.bulwark.policy.distribution.state.StateHistory;
 
 /** What every session on a loop shares: the history, the encoder and the listener. Loop-confined. */
-record Fanout(StateHistory history, WireEncoder encoder, DeliveryListener listener) {
+record Fanout(StateHistory history, WireEncoder encoder, DeliveryListener listener, FullStateGate fullStates) {
 }

@@ -9,8 +9,15 @@ import java.time.Duration;
  * @param ackTimeout       an agent holding an unacknowledged delta this long is disconnected; it resumes
  *                         cheaply on reconnect (distribution.md goal 6: 60 s)
  * @param replicaId        this replica's name in status and logs
+ * @param maxConcurrentFullStates full states unacknowledged at once; more agents needing one wait their
+ *                         turn (a reconnect storm of fresh agents cannot exhaust memory or starve
+ *                         resuming agents; distribution.md goal 5: 64)
  */
-public record StreamConfig(int historyRevisions, Duration ackTimeout, String replicaId) {
+public record StreamConfig(int historyRevisions, Duration ackTimeout, String replicaId, int maxConcurrentFullStates) {
+
+    public StreamConfig(int historyRevisions, Duration ackTimeout, String replicaId) {
+        this(historyRevisions, ackTimeout, replicaId, 64);
+    }
 
     public StreamConfig {
         if (historyRevisions < 1 || historyRevisions > 100_000) {
@@ -21,6 +28,9 @@ public record StreamConfig(int historyRevisions, Duration ackTimeout, String rep
         }
         if (replicaId == null || replicaId.isBlank()) {
             throw new IllegalArgumentException("replicaId: required");
+        }
+        if (maxConcurrentFullStates < 1) {
+            throw new IllegalArgumentException("maxConcurrentFullStates: must be at least 1, got " + maxConcurrentFullStates);
         }
     }
 

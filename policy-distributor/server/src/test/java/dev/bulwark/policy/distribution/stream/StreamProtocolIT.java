@@ -155,4 +155,36 @@ class StreamProtocolIT {
         assertEquals(1, events.fullStates.get(), "no second full state");
         assertTrue(agent.version() > versionOnA, "versions keep increasing across replicas");
     }
+
+    @Test
+    void atMostTheConfiguredNumberOfFullStatesAreOutAtOnce() throws Exception {
+        StreamHarness r = start(new StreamHarness(new StreamConfig(16, Duration.ofSeconds(60), "r1", 2),
+                AgentAuthenticator.trustingSubscribedNodeName(), DeliveryListener.NONE));
+        r.loop.publish(ClusterChange.between(ClusterState.EMPTY, Clusters.cluster(6, 2))).get();
+        List<ManualAgent> agents = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            ManualAgent a = new ManualAgent(r.channel);
+            a.subscribe("n" + i, 0);
+            agents.add(a);
+        }
+        await("two full states out", () -> agents.stream().filter(a -> !a.received.isEmpty()).count() == 2);
+        Thread.sleep(200);
+        assertEquals(2, agents.stream().filter(a -> !a.received.isEmpty()).count(), "the others wait");
+        // Each ACK frees a slot for the next waiting agent, until all are served.
+        int served = 0;
+        while (served < 6) {
+            ManualAgent holder = agents.stream().filter(a -> a.received.peek() != null
+                    && a.received.peek().hasDelta()).findFirst().orElseThrow();
+            DistributorMessage full = holder.next();
+            assertTrue(full.getDelta().getFullState());
+            holder.ack(full);
+            assertTrue(holder.next().hasInSync());
+            served++;
+            int done = served;
+            if (served < 6) {
+                await("next full state", () -> agents.stream().filter(a -> a.received.peek() != null
+                        && a.received.peek().hasDelta()).count() == Math.min(2, 6 - done));
+            }
+        }
+    }
 }
