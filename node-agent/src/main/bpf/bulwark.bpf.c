@@ -81,11 +81,13 @@ struct ct_key {
     __u16 pad;
 };
 
+#define CT_CLOSING 1
+
 struct ct_value {
     __u64 created_ns;   // bpf_ktime_get_ns
     __u64 last_seen_ns;
     __u32 remote_identity;
-    __u32 packets;
+    __u32 flags;        // CT_CLOSING once a FIN or RST was seen: the short closing lifetime applies
 };
 
 struct counter {
@@ -97,7 +99,7 @@ struct config {
     __u64 ct_lifetime_tcp_ns;   // 0 = 6 hours
     __u64 ct_lifetime_other_ns; // 0 = 60 seconds
     __u32 flags;                // CFG_*
-    __u32 pad;
+    __u32 ct_closing_ms;        // lifetime of a TCP entry after FIN/RST; 0 = 10 seconds
 };
 
 struct flow_event {
@@ -160,7 +162,11 @@ struct flow {
     __u32 saddr, daddr;
     __u16 sport, dport;
     __u8 protocol;
+    __u8 tcp_flags;
 };
+
+#define TCP_FIN 0x01
+#define TCP_RST 0x04
 
 static __always_inline void count(__u32 reason, __u32 len) {
     struct counter *c = bpf_map_lookup_elem(&counters, &reason);
@@ -197,7 +203,9 @@ static __always_inline int finish(struct __sk_buff *skb, struct config *cfg, str
 
 static __always_inline int ct_live(struct ct_value *v, struct config *cfg, __u8 protocol, __u64 now) {
     __u64 lifetime;
-    if (protocol == IPPROTO_TCP) {
+    if (protocol == IPPROTO_TCP && (v->flags & CT_CLOSING)) {
+        lifetime = (cfg && cfg->ct_closing_ms ? cfg->ct_closing_ms : 10000) * 1000000ULL;
+    } else if (protocol == IPPROTO_TCP) {
         lifetime = cfg && cfg->ct_lifetime_tcp_ns ? cfg->ct_lifetime_tcp_ns : 6ULL * 3600 * 1000000000ULL;
     } else {
         lifetime = cfg && cfg->ct_lifetime_other_ns ? cfg->ct_lifetime_other_ns : 60ULL * 1000000000ULL;
@@ -242,6 +250,9 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir) {
         }
         f.sport = bpf_ntohs(ports[0]);
         f.dport = bpf_ntohs(ports[1]);
+        if (ip.protocol == IPPROTO_TCP) {
+            bpf_skb_load_bytes(skb, ETH_HLEN + ip.ihl * 4 + 13, &f.tcp_flags, 1);
+        }
     }
 
     __u64 now = bpf_ktime_get_ns();
@@ -250,7 +261,9 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir) {
     struct ct_value *cv = bpf_map_lookup_elem(&conntrack, &ck);
     if (cv && ct_live(cv, cfg, f.protocol, now)) {
         cv->last_seen_ns = now;
-        cv->packets++;
+        if (f.tcp_flags & (TCP_FIN | TCP_RST)) {
+            cv->flags |= CT_CLOSING;
+        }
         return finish(skb, cfg, &f, dir, cv->remote_identity, R_ALLOWED_ESTABLISHED, 1, 0);
     }
     struct ct_key rk = {.ifindex = skb->ifindex, .saddr = f.daddr, .daddr = f.saddr, .sport = f.dport,
@@ -258,7 +271,9 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir) {
     cv = bpf_map_lookup_elem(&conntrack, &rk);
     if (cv && ct_live(cv, cfg, f.protocol, now)) {
         cv->last_seen_ns = now;
-        cv->packets++;
+        if (f.tcp_flags & (TCP_FIN | TCP_RST)) {
+            cv->flags |= CT_CLOSING;
+        }
         return finish(skb, cfg, &f, dir, cv->remote_identity, R_ALLOWED_REPLY, 1, 0);
     }
 
@@ -306,7 +321,8 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir) {
     if (proxy_port && !(flags & CFG_PASS_REDIRECT)) {
         return finish(skb, cfg, &f, dir, identity, R_L7_REDIRECT_UNSUPPORTED, 0, 1);
     }
-    struct ct_value nv = {.created_ns = now, .last_seen_ns = now, .remote_identity = identity, .packets = 1};
+    struct ct_value nv = {.created_ns = now, .last_seen_ns = now, .remote_identity = identity,
+                          .flags = (f.tcp_flags & (TCP_FIN | TCP_RST)) ? CT_CLOSING : 0};
     bpf_map_update_elem(&conntrack, &ck, &nv, BPF_ANY);
     return finish(skb, cfg, &f, dir, identity, R_ALLOWED_NEW, 1, 1);
 }

@@ -13,6 +13,11 @@ public final class Frames {
 
     /** An Ethernet + IPv4 frame for {@code t} with a minimal L4 header (SYN for TCP). */
     public static byte[] ipv4(FlowTuple t) {
+        return ipv4(t, 0x02);
+    }
+
+    /** As {@link #ipv4(FlowTuple)} with the given TCP flags (FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10). */
+    public static byte[] ipv4(FlowTuple t, int tcpFlags) {
         int l4 = switch (t.protocol()) {
             case 6 -> 20;
             case 17 -> 8;
@@ -29,7 +34,7 @@ public final class Frames {
         if (t.protocol() == 6 || t.protocol() == 17 || t.protocol() == 132) {
             b.putShort((short) t.sport()).putShort((short) t.dport());
             if (t.protocol() == 6) {
-                b.putInt(1).putInt(0).put((byte) 0x50).put((byte) 0x02).putShort((short) 65535).putInt(0);
+                b.putInt(1).putInt(0).put((byte) 0x50).put((byte) tcpFlags).putShort((short) 65535).putInt(0);
             } else if (t.protocol() == 17) {
                 b.putShort((short) 8).putShort((short) 0);
             } else {

@@ -2,6 +2,7 @@ package dev.bulwark.agent.datapath;
 
 import dev.bulwark.model.policy.Direction;
 import dev.bulwark.model.policy.PolicyLookup;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,6 +25,7 @@ public final class ModelDatapath {
 
     private static final class CtValue {
         long lastSeenNs;
+        boolean closing;
         final int remoteIdentity;
 
         CtValue(long now, int remoteIdentity) {
@@ -73,18 +75,32 @@ public final class ModelDatapath {
         return packets[reason.code()];
     }
 
-    /** Judges one IPv4 packet seen on {@code ifindex} in {@code direction} (of the endpoint's policy). */
+    /** TCP flag bits the conntrack watches. */
+    public static final int TCP_FIN = 0x01;
+    public static final int TCP_SYN = 0x02;
+    public static final int TCP_RST = 0x04;
+    public static final int TCP_ACK = 0x10;
+
+    /** Judges one IPv4 packet (a TCP SYN for TCP) seen on {@code ifindex} in {@code direction}. */
     public Reason process(int ifindex, Direction direction, FlowTuple t) {
+        return process(ifindex, direction, t, t.protocol() == 6 ? TCP_SYN : 0);
+    }
+
+    /** Judges one IPv4 packet with TCP flags {@code tcpFlags} (ignored for other protocols). */
+    public Reason process(int ifindex, Direction direction, FlowTuple t, int tcpFlags) {
         long now = nanos();
+        boolean closes = t.protocol() == 6 && (tcpFlags & (TCP_FIN | TCP_RST)) != 0;
         CtValue fwd = conntrack.get(new CtKey(ifindex, t, direction));
         if (fwd != null && live(fwd, t.protocol(), now)) {
             fwd.lastSeenNs = now;
+            fwd.closing |= closes;
             return finish(ifindex, direction, t, fwd.remoteIdentity, Reason.ALLOWED_ESTABLISHED, false);
         }
         Direction other = direction == Direction.INGRESS ? Direction.EGRESS : Direction.INGRESS;
         CtValue rev = conntrack.get(new CtKey(ifindex, t.reversed(), other));
         if (rev != null && live(rev, t.protocol(), now)) {
             rev.lastSeenNs = now;
+            rev.closing |= closes;
             return finish(ifindex, direction, t, rev.remoteIdentity, Reason.ALLOWED_REPLY, false);
         }
         int identity = ipcache.identityOf(direction == Direction.EGRESS ? t.daddr() : t.saddr());
@@ -93,13 +109,16 @@ public final class ModelDatapath {
                 identity, direction, t.protocol(), t.dport());
         Reason reason = Reason.forNewFlow(d, config);
         if (reason == Reason.ALLOWED_NEW) {
-            conntrack.put(new CtKey(ifindex, t, direction), new CtValue(now, identity));
+            CtValue v = new CtValue(now, identity);
+            v.closing = closes;
+            conntrack.put(new CtKey(ifindex, t, direction), v);
         }
         return finish(ifindex, direction, t, identity, reason, true);
     }
 
     private boolean live(CtValue v, int protocol, long now) {
-        long lifetime = (protocol == 6 ? config.tcpLifetime() : config.otherLifetime()).toNanos();
+        long lifetime = (protocol != 6 ? config.otherLifetime()
+                : v.closing ? Duration.ofMillis(config.tcpClosingLifetime().toMillis()) : config.tcpLifetime()).toNanos();
         return now - v.lastSeenNs <= lifetime;
     }
 

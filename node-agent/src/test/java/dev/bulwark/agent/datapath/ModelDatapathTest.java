@@ -65,6 +65,21 @@ class ModelDatapathTest {
     }
 
     @Test
+    void aFinOrRstSwitchesTheEntryToTheShortClosingLifetime() {
+        dp.configure(DatapathConfig.DEFAULT.withClosingLifetime(Duration.ofSeconds(2)));
+        FlowTuple syn = new FlowTuple(PEER, POD, Protocols.TCP, 40_000, 80);
+        dp.process(3, Direction.INGRESS, syn);
+        clock.advance(Duration.ofSeconds(30));
+        assertEquals(Reason.ALLOWED_REPLY, dp.process(3, Direction.EGRESS, syn.reversed(), ModelDatapath.TCP_FIN | ModelDatapath.TCP_ACK),
+                "still open after 30 s idle (6 h lifetime); the FIN marks it closing");
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(Reason.ALLOWED_ESTABLISHED, dp.process(3, Direction.INGRESS, syn, ModelDatapath.TCP_ACK));
+        clock.advance(Duration.ofSeconds(3));
+        assertEquals(Reason.NO_MATCH, dp.process(3, Direction.EGRESS, syn.reversed(), ModelDatapath.TCP_ACK),
+                "closed: a late reply is judged as a new flow out of the endpoint");
+    }
+
+    @Test
     void passThroughConfigurationLetsAuthAndRedirectFlowsThrough() {
         dp.configure(DatapathConfig.DEFAULT.withPassThrough(true, true));
         assertEquals(Reason.ALLOWED_NEW, dp.process(3, Direction.INGRESS, new FlowTuple(PEER, POD, Protocols.TCP, 40_002, 82)));

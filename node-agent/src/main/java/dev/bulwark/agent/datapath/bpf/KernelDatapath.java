@@ -127,7 +127,8 @@ public final class KernelDatapath implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment k = a.allocate(4, 4);
             MemorySegment v = a.allocate(Layouts.CONFIG_SIZE, 8);
-            Layouts.writeConfig(v, cfg.tcpLifetime().toNanos(), cfg.otherLifetime().toNanos(), cfg.flags());
+            Layouts.writeConfig(v, cfg.tcpLifetime().toNanos(), cfg.otherLifetime().toNanos(), cfg.flags(),
+                    (int) Math.min(Integer.MAX_VALUE, cfg.tcpClosingLifetime().toMillis()));
             config.update(k, v);
         }
     }

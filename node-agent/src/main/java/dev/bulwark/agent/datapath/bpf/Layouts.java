@@ -116,12 +116,12 @@ public final class Layouts {
         return s.get(HOST_INT, at);
     }
 
-    /** {u64 ct_lifetime_tcp_ns; u64 ct_lifetime_other_ns; u32 flags; u32 pad}. */
-    public static void writeConfig(MemorySegment s, long tcpLifetimeNs, long otherLifetimeNs, int flags) {
+    /** {u64 ct_lifetime_tcp_ns; u64 ct_lifetime_other_ns; u32 flags; u32 ct_closing_ms}. */
+    public static void writeConfig(MemorySegment s, long tcpLifetimeNs, long otherLifetimeNs, int flags, int closingMs) {
         s.set(HOST_LONG, 0, tcpLifetimeNs);
         s.set(HOST_LONG, 8, otherLifetimeNs);
         s.set(HOST_INT, 16, flags);
-        s.set(HOST_INT, 20, 0);
+        s.set(HOST_INT, 20, closingMs);
     }
 
     /** Decodes {@code struct flow_event}. Addresses are kept as network-order ints (first octet highest). */

@@ -117,6 +117,22 @@ class DecisionEquivalencePrivilegedIT {
         assertEquals(Reason.NO_MATCH, ep.testRun(Direction.INGRESS, Frames.ipv4(t)).reason());
     }
 
+    @Test
+    void kernelConntrackClosesLikeTheModel() throws Exception {
+        KernelDatapath.Endpoint ep = datapath.load("ep3");
+        ep.policy().reconcile(MapState.builder().put(PolicyKey.l4(100, Direction.INGRESS, 6, 80), PolicyEntry.ALLOW).build());
+        datapath.configure(DatapathConfig.DEFAULT.withClosingLifetime(java.time.Duration.ofMillis(30)));
+        FlowTuple syn = new FlowTuple(FlowTuple.ipv4("10.1.0.7"), FlowTuple.ipv4("10.9.0.1"), 6, 33_333, 80);
+        assertEquals(Reason.ALLOWED_NEW, ep.testRun(Direction.INGRESS, Frames.ipv4(syn, 0x02)).reason());
+        assertEquals(Reason.ALLOWED_REPLY, ep.testRun(Direction.EGRESS, Frames.ipv4(syn.reversed(), 0x12)).reason());
+        assertEquals(Reason.ALLOWED_ESTABLISHED, ep.testRun(Direction.INGRESS, Frames.ipv4(syn, 0x11)).reason(), "FIN");
+        assertEquals(Reason.ALLOWED_REPLY, ep.testRun(Direction.EGRESS, Frames.ipv4(syn.reversed(), 0x11)).reason(), "FIN back");
+        Thread.sleep(80);
+        assertEquals(Reason.NO_MATCH, ep.testRun(Direction.EGRESS, Frames.ipv4(syn.reversed(), 0x10)).reason(),
+                "after the closing lifetime the entry no longer passes replies");
+        assertEquals(Reason.ALLOWED_NEW, ep.testRun(Direction.INGRESS, Frames.ipv4(syn, 0x02)).reason(), "a new SYN is judged again");
+    }
+
     private static int randomPort(RandomGenerator rnd) {
         return switch (rnd.nextInt(4)) {
             case 0 -> 80;
