@@ -26,19 +26,29 @@ public final class SelectorCache implements EndpointCompiler.Selections {
     private final Map<Selector, Entry> entries = new HashMap<>();
     private final Map<String, Set<Selector>> selectorsByNamespace = new HashMap<>();
     private final Set<Selector> unscoped = new HashSet<>();
+    /**
+     * Lookups by selector object: rules hold their own (equal) selector instances, and hashing a
+     * selector's requirement list on every lookup dominated slice recompiles. Cleared on unregister.
+     */
+    private final Map<Selector, Entry> byInstance = new java.util.IdentityHashMap<>();
 
     private static final class Entry {
         final Set<Integer> selected = new HashSet<>();
+        final Set<Integer> view = Collections.unmodifiableSet(selected);
         int users;
     }
 
     @Override
     public Set<Integer> selected(Selector selector) {
-        Entry e = entries.get(selector);
+        Entry e = byInstance.get(selector);
         if (e == null) {
-            throw new IllegalStateException("selector not registered: " + selector);
+            e = entries.get(selector);
+            if (e == null) {
+                throw new IllegalStateException("selector not registered: " + selector);
+            }
+            byInstance.put(selector, e);
         }
-        return Collections.unmodifiableSet(e.selected);
+        return e.view;
     }
 
     public Map<Integer, IdentityLabels> identities() {
@@ -86,6 +96,7 @@ public final class SelectorCache implements EndpointCompiler.Selections {
             return;
         }
         entries.remove(selector);
+        byInstance.clear();
         String ns = scope(selector);
         if (ns == null) {
             unscoped.remove(selector);

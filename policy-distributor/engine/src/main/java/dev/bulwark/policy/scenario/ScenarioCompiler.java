@@ -66,8 +66,8 @@ public final class ScenarioCompiler {
             for (ParsedDocument d : parser.parseAll(texts.get(i))) {
                 switch (d) {
                     case ParsedDocument.Accepted a -> out.add(a.policy());
-                    case ParsedDocument.Rejected r -> throw r.error().under("policies[" + i + "]"
-                            + (r.label().isEmpty() ? "" : " (" + r.label() + ")"));
+                    case ParsedDocument.Rejected r -> throw new InvalidPolicyException("policies[" + i + "]"
+                            + (r.label().isEmpty() ? "" : " (" + r.label() + ")"), r.error().getMessage());
                 }
             }
         }
