@@ -26,10 +26,24 @@ class AttachModesPrivilegedIT {
 
     private static final Duration WAIT = Duration.ofMillis(600);
 
+    static boolean kernelAtLeast(int major, int minor) {
+        String[] v = System.getProperty("os.version").split("[.-]");
+        int ma = Integer.parseInt(v[0]);
+        int mi = Integer.parseInt(v[1]);
+        return ma > major || (ma == major && mi >= minor);
+    }
+
     @ParameterizedTest
     @EnumSource(KernelDatapath.AttachMode.class)
     void attachEnforcesAndDetachRemovesEnforcement(KernelDatapath.AttachMode mode) {
         Privileged.assumeKernelDatapath();
+        if (mode == KernelDatapath.AttachMode.TCX) {
+            boolean tcx = kernelAtLeast(6, 6);
+            if (!tcx) {
+                System.out.println("SKIPPED tcx case: kernel " + System.getProperty("os.version") + " predates tcx (6.6)");
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(tcx, "tcx needs Linux 6.6+");
+        }
         Path root = Privileged.pinRoot("attach-" + mode.name().toLowerCase(java.util.Locale.ROOT));
         KernelDatapath.destroy(root);
         try (PodNetwork net = PodNetwork.create("bwm" + ProcessHandle.current().pid() % 100_000);
