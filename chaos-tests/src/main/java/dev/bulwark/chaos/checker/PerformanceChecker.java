@@ -56,6 +56,7 @@ public final class PerformanceChecker implements Checker {
                 stallAt = allocationDone.get(i - 1);
             }
         }
+        long[] afterKill = stallsAfterKills(history, allocationDone);
         double seconds = Math.max(history.endNanos(), 1) / 1e9;
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("operations", perF);
@@ -63,8 +64,33 @@ public final class PerformanceChecker implements Checker {
         details.put("longest-allocation-stall-ms", millis(stall));
         details.put("longest-allocation-stall-at-s", Math.round(stallAt / 1e7) / 100.0);
         details.put("nemesis-operations", history.nemesisOperations().size());
+        details.put("kills", afterKill.length);
+        if (afterKill.length > 0) {
+            details.put("stall-after-kill-p50-ms", millis(percentile(afterKill, 0.5)));
+            details.put("stall-after-kill-max-ms", millis(afterKill[afterKill.length - 1]));
+        }
         return new CheckResult(name(), Validity.VALID, ok + " ok operations, " + details.get("ok-per-second")
                 + " ok/s, longest allocation stall " + millis(stall) + " ms", List.of(), List.of(), details);
+    }
+
+    /**
+     * For each successful kill: time from the kill to the first allocation acknowledged after it (the
+     * write stall the kill caused, Jepsen-style "recovery time"), sorted ascending.
+     */
+    static long[] stallsAfterKills(History history, List<Long> allocationDoneSorted) {
+        List<Long> stalls = new ArrayList<>();
+        for (Operation n : history.nemesisOperations()) {
+            if (!n.f().equals("kill") || !n.isOk()) {
+                continue;
+            }
+            long at = n.completion().timeNanos();
+            int i = java.util.Collections.binarySearch(allocationDoneSorted, at);
+            int next = i >= 0 ? i : -i - 1;
+            if (next < allocationDoneSorted.size()) {
+                stalls.add(allocationDoneSorted.get(next) - at);
+            }
+        }
+        return stalls.stream().mapToLong(Long::longValue).sorted().toArray();
     }
 
     /** Nearest-rank percentile of a sorted array. */
