@@ -118,6 +118,45 @@ class DecisionEquivalencePrivilegedIT {
     }
 
     @Test
+    void kernelIpcacheLongestPrefixMatchEqualsTheModels() throws Exception {
+        Seeds.run("ipcache LPM", rnd -> {
+            KernelDatapath.Endpoint ep = datapath.load("ep4");
+            dev.bulwark.agent.datapath.InMemoryIpcacheMap model = new dev.bulwark.agent.datapath.InMemoryIpcacheMap();
+            try (RingBuffer events = datapath.events()) {
+                for (int round = 0; round < 5; round++) {
+                    Map<Cidr, Integer> desired = new HashMap<>();
+                    desired.put(Cidr.parse("10.0.0.0/8"), 500);
+                    for (int i = 0; i < 30; i++) {
+                        int b = rnd.nextInt(4);
+                        int c = rnd.nextInt(4);
+                        int d = rnd.nextInt(4);
+                        String prefix = switch (rnd.nextInt(3)) {
+                            case 0 -> "10." + b + ".0.0/16";
+                            case 1 -> "10." + b + "." + c + ".0/24";
+                            default -> "10." + b + "." + c + "." + d + "/32";
+                        };
+                        desired.put(Cidr.parse(prefix), 1000 + rnd.nextInt(50));
+                    }
+                    datapath.ipcache().reconcile(desired);
+                    assertEquals(new java.util.TreeMap<>(desired), datapath.ipcache().read(), "kernel ipcache content");
+                    model.reconcile(desired);
+                    events.drain(e -> { });
+                    java.util.List<Integer> expected = new java.util.ArrayList<>();
+                    for (int f = 0; f < 40; f++) {
+                        int src = rnd.nextInt(8) == 0 ? FlowTuple.ipv4("192.168.1.1")
+                                : FlowTuple.ipv4("10." + rnd.nextInt(5) + "." + rnd.nextInt(5) + "." + rnd.nextInt(5));
+                        expected.add(model.identityOf(src));
+                        ep.testRun(Direction.INGRESS, Frames.ipv4(new FlowTuple(src, FlowTuple.ipv4("10.9.0.1"), 17, 2000 + f, 53)));
+                    }
+                    java.util.List<Integer> seen = new java.util.ArrayList<>();
+                    events.drain(e -> seen.add(e.remoteIdentity()));
+                    assertEquals(expected, seen, "identities the kernel resolved, in order");
+                }
+            }
+        });
+    }
+
+    @Test
     void kernelConntrackClosesLikeTheModel() throws Exception {
         KernelDatapath.Endpoint ep = datapath.load("ep3");
         ep.policy().reconcile(MapState.builder().put(PolicyKey.l4(100, Direction.INGRESS, 6, 80), PolicyEntry.ALLOW).build());
