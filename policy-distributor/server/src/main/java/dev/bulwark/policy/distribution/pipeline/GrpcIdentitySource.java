@@ -5,31 +5,44 @@ import dev.bulwark.model.LabelSet;
 import dev.bulwark.proto.identity.v1.AllocateRequest;
 import dev.bulwark.proto.identity.v1.AllocateResponse;
 import dev.bulwark.proto.identity.v1.IdentityServiceGrpc;
-import io.grpc.Channel;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Identities from the identity allocator over its gRPC contract (IdentityService.Allocate, at most 1,000
- * label sets per call, the pod's node as owner). UNAVAILABLE (no leader) becomes
- * {@link IdentityUnavailableException} so the pipeline keeps its last state and retries; other errors
- * (an invalid label) are programming or data errors and propagate.
+ * label sets per call, the pod's node as owner). Writes go to the Raft leader: an UNAVAILABLE answer
+ * carrying {@code leader=host:port} moves the client there; one without a hint tries the next configured
+ * replica. When no replica answers, {@link IdentityUnavailableException} lets the pipeline keep its last
+ * state and retry; other errors (an invalid label) propagate. Called only on the pipeline thread.
  */
-public final class GrpcIdentitySource implements IdentitySource {
+public final class GrpcIdentitySource implements IdentitySource, AutoCloseable {
 
     private static final int BATCH = 1_000;
+    private static final Pattern LEADER = Pattern.compile("leader=([^\\s,;]+:\\d{1,5})");
 
-    private final Channel channel;
+    private final List<String> targets;
     private final Duration deadline;
+    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private String current;
 
-    public GrpcIdentitySource(Channel channel, Duration deadline) {
-        this.channel = channel;
+    /** @param targets host:port of one or more identity-allocator replicas */
+    public GrpcIdentitySource(List<String> targets, Duration deadline) {
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("identity targets: at least one host:port required");
+        }
+        this.targets = List.copyOf(targets);
         this.deadline = deadline;
+        this.current = targets.getFirst();
     }
 
     @Override
@@ -39,22 +52,41 @@ public final class GrpcIdentitySource implements IdentitySource {
             List<LabelSet> batch = labelSets.subList(from, Math.min(labelSets.size(), from + BATCH));
             AllocateRequest.Builder request = AllocateRequest.newBuilder().setOwner(owner);
             batch.forEach(set -> request.addLabelSets(toProto(set)));
-            AllocateResponse response;
-            try {
-                response = IdentityServiceGrpc.newBlockingStub(channel)
-                        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).allocate(request.build());
-            } catch (StatusRuntimeException e) {
-                Status.Code code = e.getStatus().getCode();
-                if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) {
-                    throw new IdentityUnavailableException(e.getStatus().toString(), e);
-                }
-                throw e;
-            }
+            AllocateResponse response = allocate(request.build());
             for (int i = 0; i < batch.size(); i++) {
                 out.put(batch.get(i), response.getAllocations(i).getId());
             }
         }
         return out;
+    }
+
+    private AllocateResponse allocate(AllocateRequest request) {
+        StatusRuntimeException last = null;
+        for (int attempt = 0; attempt <= targets.size() + 1; attempt++) {
+            try {
+                return IdentityServiceGrpc.newBlockingStub(channel(current))
+                        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).allocate(request);
+            } catch (StatusRuntimeException e) {
+                Status.Code code = e.getStatus().getCode();
+                if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {
+                    throw e;
+                }
+                last = e;
+                String description = e.getStatus().getDescription();
+                Matcher leader = LEADER.matcher(description == null ? "" : description);
+                current = leader.find() && !leader.group(1).equals(current) ? leader.group(1)
+                        : targets.get((targets.indexOf(current) + 1 + targets.size()) % targets.size());
+            }
+        }
+        throw new IdentityUnavailableException(last.getStatus().toString(), last);
+    }
+
+    private ManagedChannel channel(String target) {
+        return channels.computeIfAbsent(target, t -> {
+            int colon = t.lastIndexOf(':');
+            return NettyChannelBuilder.forAddress(t.substring(0, colon), Integer.parseInt(t.substring(colon + 1)))
+                    .usePlaintext().build();
+        });
     }
 
     static dev.bulwark.proto.identity.v1.LabelSet toProto(LabelSet set) {
@@ -64,5 +96,10 @@ public final class GrpcIdentitySource implements IdentitySource {
                     .setValue(l.value() == null ? "" : l.value()));
         }
         return b.build();
+    }
+
+    @Override
+    public void close() {
+        channels.values().forEach(ManagedChannel::shutdownNow);
     }
 }

@@ -10,7 +10,8 @@ import java.util.Optional;
  * One replica's configuration, validated on construction (messages name the setting).
  *
  * @param listenPort     PolicyDistribution gRPC port on {@code listenHost} (0 = any free port)
- * @param identityTarget host:port of an identity-allocator replica (IdentityService)
+ * @param identityTarget host:port of identity-allocator replicas (IdentityService), comma-separated; the
+ *                       client follows the leader hint
  * @param coalesce       how long object changes are batched before one recompute
  * @param cluster        Hazelcast membership, or empty for a single replica
  */
@@ -49,8 +50,8 @@ public record DistributorConfig(String replicaId, String listenHost, int listenP
             throw new IllegalArgumentException("listenPort: must be 0..65535, got " + listenPort);
         }
         Objects.requireNonNull(source, "source");
-        if (identityTarget == null || !identityTarget.matches("[^:]+:\\d{1,5}")) {
-            throw new IllegalArgumentException("identityTarget: must be host:port, got \"" + identityTarget + "\"");
+        if (identityTarget == null || !identityTarget.matches("[^:,]+:\\d{1,5}(,[^:,]+:\\d{1,5})*")) {
+            throw new IllegalArgumentException("identityTarget: must be host:port[,host:port...], got \"" + identityTarget + "\"");
         }
         if (historyRevisions < 1) {
             throw new IllegalArgumentException("historyRevisions: must be at least 1, got " + historyRevisions);

@@ -17,9 +17,7 @@ import dev.bulwark.policy.distribution.stream.PolicyStreamService;
 import dev.bulwark.policy.distribution.stream.StreamConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.grpc.ManagedChannel;
 import io.grpc.Server;
-import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -83,9 +81,8 @@ public final class DistributorServer implements AutoCloseable {
                     cc.announceEvery()), loop);
             stack.push(cluster[0]);
         }
-        String[] target = config.identityTarget().split(":");
-        ManagedChannel identity = NettyChannelBuilder.forAddress(target[0], Integer.parseInt(target[1])).usePlaintext().build();
-        stack.push(() -> identity.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+        GrpcIdentitySource identity = new GrpcIdentitySource(List.of(config.identityTarget().split(",")), Duration.ofSeconds(10));
+        stack.push(identity);
         KubernetesClient client = kubernetesClient();
         ProblemReporter reporter = ProblemReporter.NONE;
         if (client != null) {
@@ -93,7 +90,7 @@ public final class DistributorServer implements AutoCloseable {
             stack.push(events);
             reporter = events;
         }
-        pipeline = new Pipeline(new GrpcIdentitySource(identity, Duration.ofSeconds(10)), compilation, loop,
+        pipeline = new Pipeline(identity, compilation, loop,
                 reporter, config.coalesce());
         stack.push(pipeline);
         if (client == null) {
