@@ -1,6 +1,5 @@
 package dev.bulwark.agent.bench;
 
-import dev.bulwark.agent.datapath.DatapathConfig;
 import dev.bulwark.agent.datapath.bpf.BpfMap;
 import dev.bulwark.agent.datapath.bpf.BpfPolicyMap;
 import dev.bulwark.agent.datapath.bpf.KernelDatapath;
@@ -8,9 +7,7 @@ import dev.bulwark.agent.datapath.bpf.Layouts;
 import dev.bulwark.agent.datapath.bpf.MapInfo;
 import dev.bulwark.agent.datapath.bpf.Pins;
 import dev.bulwark.agent.netns.HostCommand;
-import dev.bulwark.agent.netns.PodNetwork;
 import dev.bulwark.agent.policy.MapDiff;
-import dev.bulwark.model.Cidr;
 import dev.bulwark.model.policy.Direction;
 import dev.bulwark.model.policy.MapState;
 import dev.bulwark.model.policy.PolicyEntry;
@@ -27,8 +24,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code bulwark bench datapath}: in one run, (1) policy-map updates per second from Java (single and
@@ -86,7 +81,7 @@ public final class DatapathBenchmark {
             }
             double[] delta = deltaApply();
             progress.accept(String.format("1k-op delta: diff %.2f ms, apply %.2f ms", delta[0], delta[1]));
-            double[] iperf = new Throughput(progress, iperfSeconds).run(root.resolve("dp"));
+            double[] iperf = new VethThroughput(progress, iperfSeconds).run(root.resolve("dp"));
             // Best of the rounds on both sides: on a shared machine noise only ever slows a run down.
             return new Result(entries, best(java1), best(c1), best(javaB), best(cB), delta[1], delta[0],
                     iperf[0], iperf[1], iperf[2], "iptables-nft FORWARD chain, no ESTABLISHED shortcut");
@@ -202,109 +197,5 @@ public final class DatapathBenchmark {
             }
         }
         return new double[] {median(diff), median(apply)};
-    }
-
-    /** iperf3 over a private two-pod network in three configurations. */
-    private record Throughput(Consumer<String> progress, int seconds) {
-
-        private static final Pattern RECEIVED = Pattern.compile("\"sum_received\"\\s*:\\s*\\{[^}]*?\"bits_per_second\"\\s*:\\s*([0-9.eE+]+)");
-
-        double[] run(Path dpRoot) {
-            try (PodNetwork net = PodNetwork.create("bwb" + ProcessHandle.current().pid() % 100_000)) {
-                PodNetwork.Pod c = net.addPod("client", "10.244.9.1");
-                PodNetwork.Pod s = net.addPod("server", "10.244.9.2");
-                Process server;
-                try {
-                    server = new ProcessBuilder("nsenter", "--net=" + s.namespace().path(), "iperf3", "-s", "-B", s.ip())
-                            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                } catch (IOException e) {
-                    throw new UncheckedIOException("starting iperf3 (install the Debian package iperf3)", e);
-                }
-                try {
-                    sleep(500);
-                    double none = iperf(c, s);
-                    progress.accept(String.format("iperf3, no program: %.2f Gbit/s", none / 1e9));
-                    double ours = withPrograms(net, c, s, dpRoot);
-                    progress.accept(String.format("iperf3, our programs (200k policy + 60k ipcache): %.2f Gbit/s", ours / 1e9));
-                    double ipt = withIptables(net, c, s);
-                    progress.accept(String.format("iperf3, iptables 10k rules: %.2f Gbit/s", ipt / 1e9));
-                    return new double[] {none, ours, ipt};
-                } finally {
-                    server.destroy();
-                }
-            }
-        }
-
-        private double withPrograms(PodNetwork net, PodNetwork.Pod c, PodNetwork.Pod s, Path dpRoot) {
-            try (KernelDatapath dp = KernelDatapath.open(dpRoot, DatapathConfig.DEFAULT)) {
-                Map<Cidr, Integer> ipcache = new HashMap<>();
-                for (int i = 0; i < 60_000; i++) {
-                    ipcache.put(Cidr.parse("10.100." + (i / 250) + "." + (i % 250 + 1) + "/32"), 300_000 + i);
-                }
-                ipcache.put(Cidr.parse(c.ip() + "/32"), 1001);
-                ipcache.put(Cidr.parse(s.ip() + "/32"), 1002);
-                dp.ipcache().putAll(ipcache);
-                Map<PolicyKey, PolicyEntry> policy = new HashMap<>();
-                for (int i = 0; i < 200_000; i++) {
-                    policy.put(PolicyKey.l4(400_000 + i, Direction.INGRESS, Protocols.TCP, 80 + (i % 4)), PolicyEntry.ALLOW);
-                }
-                policy.put(PolicyKey.l4(1001, Direction.INGRESS, Protocols.TCP, 5201), PolicyEntry.ALLOW);
-                net.node().call(() -> {
-                    dp.attach("client", c.hostIfindex()).policy().reconcile(
-                            MapState.builder().put(PolicyKey.l3(0, Direction.EGRESS), PolicyEntry.ALLOW).build());
-                    dp.attach("server", s.hostIfindex()).policy().putAll(policy);
-                    return null;
-                });
-                try {
-                    return iperf(c, s);
-                } finally {
-                    net.node().call(() -> {
-                        dp.detach("client", c.hostIfindex());
-                        dp.detach("server", s.hostIfindex());
-                        return null;
-                    });
-                }
-            }
-        }
-
-        private double withIptables(PodNetwork net, PodNetwork.Pod c, PodNetwork.Pod s) {
-            StringBuilder rules = new StringBuilder("*filter\n:FORWARD ACCEPT [0:0]\n");
-            for (int i = 0; i < 10_000; i++) {
-                rules.append("-A FORWARD -s 10.201.").append(i / 250).append('.').append(i % 250 + 1).append("/32 -j DROP\n");
-            }
-            rules.append("-A FORWARD -p tcp --dport 5201 -j ACCEPT\nCOMMIT\n");
-            try {
-                Path file = Files.createTempFile("bulwark-iptables", ".rules");
-                Files.writeString(file, rules);
-                net.node().exec("sh", "-c", "iptables-restore < " + file);
-                Files.delete(file);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return iperf(c, s); // the node namespace (and its rules) is deleted with the network
-        }
-
-        /** The median of three iperf3 runs, in bits per second received. */
-        private double iperf(PodNetwork.Pod c, PodNetwork.Pod s) {
-            double[] runs = new double[3];
-            for (int i = 0; i < runs.length; i++) {
-                String out = c.namespace().exec("iperf3", "-c", s.ip(), "-t", Integer.toString(seconds), "-J");
-                Matcher m = RECEIVED.matcher(out);
-                if (!m.find()) {
-                    throw new IllegalStateException("iperf3 output without sum_received: " + out.substring(0, Math.min(400, out.length())));
-                }
-                runs[i] = Double.parseDouble(m.group(1));
-            }
-            return median(runs);
-        }
-
-        private static void sleep(long ms) {
-            try {
-                Thread.sleep(ms);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
     }
 }
