@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /**
  * One chaos run from start to report: network and replicas up, a leader elected, then workers, watcher,
@@ -42,7 +43,12 @@ public final class ChaosRun {
     private ChaosRun() {
     }
 
-    public static RunResult run(RunConfig cfg, Membership membership) throws IOException, InterruptedException {
+    /**
+     * @param membership given the replicas' gRPC addresses (node to host:port), the membership changes
+     *                   used by wipe-and-rejoin; null when the store offers none (wipe is then skipped)
+     */
+    public static RunResult run(RunConfig cfg, Function<Map<String, String>, Membership> membership)
+            throws IOException, InterruptedException {
         Files.createDirectories(cfg.runDir());
         long seconds = Math.max(1, cfg.time().toSeconds());
         GeneratorConfig gc = new GeneratorConfig(cfg.time(), cfg.rate(), cfg.workload().keys(cfg.rate(), seconds),
@@ -52,7 +58,7 @@ public final class ChaosRun {
         Set<FaultKind> kinds = EnumSet.noneOf(FaultKind.class);
         kinds.addAll(cfg.faults());
         if (membership == null) {
-            kinds.remove(FaultKind.WIPE);
+            kinds.remove(FaultKind.WIPE); // Planned only when it can be healed.
         }
         List<FaultWindow> plan = FaultPlan.plan(gc, kinds, cfg.targets(), root.split());
         Path historyFile = cfg.runDir().resolve("history.jsonl");
@@ -66,7 +72,8 @@ public final class ChaosRun {
             awaitLeader(client, cluster);
             // The history's clock starts once the cluster is up, so warm-up is not spent on start-up.
             try (HistoryRecorder history = new HistoryRecorder(System::nanoTime, historyFile)) {
-                Nemesis nemesis = new Nemesis(cluster, history, client::findLeader, membership);
+                Nemesis nemesis = new Nemesis(cluster, history, client::findLeader,
+                        membership == null ? null : membership.apply(grpcAddresses(cluster, cfg.port())));
                 execute(cfg, gc, generator, plan, history, client, nemesis);
             }
         }
