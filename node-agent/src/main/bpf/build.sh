@@ -4,7 +4,7 @@
 set -eu
 src="$1"; out="$2"
 if ! command -v clang >/dev/null 2>&1; then
-  echo "node-agent: clang is missing; it compiles the eBPF program (install the Debian packages: clang llvm libbpf-dev gcc-multilib)" >&2
+  echo "node-agent: clang is missing; it compiles the eBPF program (install the Debian packages clang and libbpf-dev)" >&2
   exit 1
 fi
 if [ ! -f /usr/include/bpf/bpf_helpers.h ]; then
@@ -12,5 +12,6 @@ if [ ! -f /usr/include/bpf/bpf_helpers.h ]; then
   exit 1
 fi
 mkdir -p "$(dirname "$out")"
-# -I for asm/types.h when gcc-multilib's /usr/include/asm symlink is absent.
-clang -O2 -g -target bpf -Wall -Werror -I/usr/include/x86_64-linux-gnu -c "$src" -o "$out"
+# -I for asm/types.h (linux-libc-dev keeps it under the multiarch directory; gcc-multilib's
+# /usr/include/asm symlink is not needed then).
+clang -O2 -g -target bpf -Wall -Werror -I"/usr/include/$(uname -m)-linux-gnu" -c "$src" -o "$out"
