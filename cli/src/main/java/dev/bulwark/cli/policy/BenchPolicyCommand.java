@@ -69,6 +69,7 @@ public final class BenchPolicyCommand implements Callable<Integer> {
         t.row("delta after pod add/relabel, p50", fmt(r.deltaP50Micros()) + " us", "-", "-", "");
         t.row("delta after pod add/relabel, p99", fmt(r.deltaP99Micros()) + " us", fmt(r.baselineDeltaP99Micros()) + " us (recompile namespace)",
                 ratio(r.baselineDeltaP99Micros(), r.deltaP99Micros()), "< 1000 us");
+        t.row("endpoints changed per delta, mean / max", fmt(r.deltaEndpointsMean()) + " / " + r.deltaEndpointsMax(), "-", "-", "");
         t.row("entries per endpoint, mean / max", fmt(r.entriesMean()) + " / " + r.entriesMax(), "-", "-", "<= 16384");
         t.row("bytes per endpoint, mean / max", fmt(r.bytesMean()) + " / " + r.bytesMax(), "-", "-", "24 B per entry");
         t.print(out);

@@ -3,6 +3,7 @@ package dev.bulwark.policy.bench;
 import dev.bulwark.policy.api.Policy;
 import dev.bulwark.policy.compile.EndpointPolicy;
 import dev.bulwark.policy.compile.EngineConfig;
+import dev.bulwark.policy.compile.PolicyDelta;
 import dev.bulwark.policy.compile.PolicyEngine;
 import dev.bulwark.policy.compile.Pod;
 import dev.bulwark.policy.identity.SequentialIdentities;
@@ -40,6 +41,7 @@ public final class PolicyBenchmark {
                          double smallBaselineMeanMicros, int resolveEntries, double resolveMeanMicros, double resolveP99Micros,
                          double baselineResolveMeanMicros, double baselineResolveP99Micros,
                          double deltaP50Micros, double deltaP99Micros, double baselineDeltaP99Micros, int deltaSamples,
+                         double deltaEndpointsMean, int deltaEndpointsMax,
                          double entriesMean, int entriesMax, double bytesMean, int bytesMax) {
     }
 
@@ -78,7 +80,7 @@ public final class PolicyBenchmark {
         return new Result(workload.identities(), policies.size(), rules, engine.endpoints().size(), compileMillis,
                 unrelatedRules, engine.resolve(small, List.of()).entries().size(), mean(smallResolve[0]), p99(smallResolve[0]),
                 mean(smallResolve[1]), engine.resolve(busy, List.of()).entries().size(), mean(resolve[0]), p99(resolve[0]), mean(resolve[1]), p99(resolve[1]),
-                percentile(delta[0], 0.50), p99(delta[0]), p99(delta[1]), delta[0].length,
+                percentile(delta[0], 0.50), p99(delta[0]), p99(delta[1]), delta[0].length, mean(delta[2]), (int) max(delta[2]),
                 entries[0], (int) entries[1], entries[0] * ENTRY_BYTES, (int) entries[1] * ENTRY_BYTES);
     }
 
@@ -120,6 +122,7 @@ public final class PolicyBenchmark {
     /** [0] incremental: alternately a new pod with a new identity, and a label change of an existing pod; [1] baseline. */
     private double[][] deltas(PolicyEngine engine) {
         double[] incremental = new double[deltaSamples];
+        double[] touched = new double[deltaSamples];
         List<Double> baseline = new ArrayList<>();
         for (int i = 0; i < deltaSamples; i++) {
             int n = (i * 37) % workload.namespaces();
@@ -128,13 +131,14 @@ public final class PolicyBenchmark {
                     ? workload.pod(n, app, "-new" + i, "canary" + i) // a fresh identity in namespace n
                     : workload.pod(n, app, "", "relabel" + i);       // the existing pod's labels change
             long t = nanos.getAsLong();
-            engine.upsertPod(pod);
+            PolicyDelta delta = engine.upsertPod(pod);
             incremental[i] = (nanos.getAsLong() - t) / 1_000.0;
+            touched[i] = delta.endpoints().size();
             if (i % 10 == 0) {
                 baseline.add(recompileNamespace(engine, BenchWorkload.namespace(n)));
             }
         }
-        return new double[][] {incremental, baseline.stream().mapToDouble(Double::doubleValue).toArray()};
+        return new double[][] {incremental, baseline.stream().mapToDouble(Double::doubleValue).toArray(), touched};
     }
 
     /** What an engine without per-identity slices does: recompile every endpoint of the namespace. */
@@ -153,6 +157,10 @@ public final class PolicyBenchmark {
 
     private static double mean(double[] xs) {
         return Arrays.stream(xs).average().orElse(0);
+    }
+
+    private static double max(double[] xs) {
+        return Arrays.stream(xs).max().orElse(0);
     }
 
     private static double p99(double[] xs) {
