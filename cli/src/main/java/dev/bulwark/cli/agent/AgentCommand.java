@@ -25,11 +25,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bulwark agent}: run the node agent, or watch its flow events. */
-@Command(name = "agent", description = "The node agent: eBPF enforcement programmed from the distributor stream.",
+@Command(name = "agent", mixinStandardHelpOptions = true, description = "The node agent: eBPF enforcement programmed from the distributor stream.",
         subcommands = {AgentCommand.Start.class, AgentCommand.Flows.class})
 public final class AgentCommand {
 
-    @Command(name = "start", description = {
+    @Command(name = "start", mixinStandardHelpOptions = true, description = {
             "Run the node agent until Ctrl-C: kernel datapath when bpf() works (else the model datapath, loudly),",
             "follow the distributor stream, serve the local API (endpoints, status, /metrics, flows)."})
     static final class Start implements Callable<Integer> {
@@ -85,7 +85,7 @@ public final class AgentCommand {
         }
     }
 
-    @Command(name = "flows", description = "Print the agent's flow events (Hubble-like lines) as they happen, until Ctrl-C.")
+    @Command(name = "flows", mixinStandardHelpOptions = true, description = "Print the agent's flow events (Hubble-like lines) as they happen, until Ctrl-C.")
     static final class Flows implements Callable<Integer> {
 
         @Mixin

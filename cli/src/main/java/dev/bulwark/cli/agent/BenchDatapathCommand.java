@@ -14,7 +14,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bulwark bench datapath}: map-update rates vs C/libbpf, delta latency, iperf3 with/without programs. */
-@Command(name = "datapath", description = {
+@Command(name = "datapath", mixinStandardHelpOptions = true, description = {
         "Measure the eBPF datapath in one run (needs root, cc, libbpf-dev, iperf3):",
         "policy-map updates/s from Java vs a C/libbpf loop (single and batch), 1k-op delta apply latency,",
         "iperf3 over veth with no program, with our programs (200k policy + 60k ipcache), with iptables (10k rules)."})
