@@ -69,7 +69,12 @@ public final class StoreClient implements AutoCloseable {
 
     /** A logical process bound to a preferred replica (process number modulo the replica count). */
     public ClientProcess open(int process) {
-        return new ClientProcess(this, nodes.get(Math.floorMod(process, nodes.size())));
+        return open(process, 0);
+    }
+
+    /** As {@link #open(int)}, preferring the replica {@code shift} places further along. */
+    public ClientProcess open(int process, int shift) {
+        return new ClientProcess(this, nodes.get(Math.floorMod(process + shift, nodes.size())));
     }
 
     private IdentityServiceBlockingStub stub(String node, long deadlineNanos) {

@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * The run's timeline on the calling thread: phase markers at each phase start, fault windows started and
  * stopped on time, everything healed when the heal phase starts, and final reads released once their
- * phase marker is recorded.
+ * phase marker is recorded. Steps run one after another; when a fault step overruns (a wipe and rejoin
+ * can take seconds), the following phases are shifted so each keeps its planned length.
  */
 final class Conductor {
 
@@ -23,6 +24,10 @@ final class Conductor {
     }
 
     private record Step(long atNanos, int order, Runnable action) {
+
+        boolean isPhase() {
+            return order == 0;
+        }
     }
 
     static void conduct(GeneratorConfig gc, List<FaultWindow> plan, HistoryRecorder history, Nemesis nemesis,
@@ -44,12 +49,23 @@ final class Conductor {
             steps.add(new Step(w.endNanos(), 1, () -> nemesis.stop(w)));
         }
         steps.sort(Comparator.comparingLong(Step::atNanos).thenComparingInt(Step::order));
+        long lastPlanned = 0;
+        long lastActual = 0;
         for (Step s : steps) {
-            long wait = s.atNanos() - history.elapsedNanos();
+            long target = s.atNanos();
+            if (s.isPhase()) {
+                // A slow fault (a rejoin can take seconds) must not eat the next phase: keep each phase's length.
+                target = Math.max(target, lastActual + (s.atNanos() - lastPlanned));
+                lastPlanned = s.atNanos();
+            }
+            long wait = target - history.elapsedNanos();
             if (wait > 0) {
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
             s.action().run();
+            if (s.isPhase()) {
+                lastActual = history.elapsedNanos();
+            }
         }
     }
 }

@@ -83,7 +83,8 @@ final class Workers {
                 for (int a = 0; a < attempts && !stopping; a++) {
                     String key = LabelSets.of(op.key()).canonical();
                     history.append(OpType.INVOKE, process, op.f(), OpValue.ofKey(key), null);
-                    Completion c = cp.invoke(op.f(), op.key());
+                    // A retried final read goes to the next replica: one stuck replica must not hide the rest.
+                    Completion c = (a == 0 ? cp : client.open(process, a)).invoke(op.f(), op.key());
                     history.append(c.type(), process, op.f(), c.value(), c.error());
                     if (c.type() == OpType.INFO) {
                         process += count;
