@@ -1,7 +1,6 @@
 package dev.bulwark.policy.compile;
 
 import dev.bulwark.model.NumericIdentity;
-import dev.bulwark.model.policy.Direction;
 import dev.bulwark.model.policy.MapState;
 import dev.bulwark.model.policy.PolicyEntry;
 import dev.bulwark.model.policy.PolicyKey;
@@ -12,14 +11,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
- * One endpoint's desired and installed map state inside the engine. While the desired state fits the
- * entry limit the two are the same map; when it does not, the installed map freezes at the last good
- * state (or empties, under lockdown) and the endpoint reports overflow until the desired state fits
- * again. Deltas are always computed against what is installed.
+ * One endpoint's desired and installed map state inside the engine, held as slices by remote identity
+ * (identity → its entries), because that is the unit deltas replace: replacing a slice is a hash lookup,
+ * not a walk of a large sorted map. While the desired state fits the entry limit the installed state
+ * is the same object; when it does not, the installed state freezes at the last good state (or empties,
+ * under lockdown) and the endpoint reports overflow until the desired state fits again. Deltas are
+ * always computed against what is installed.
  */
 final class EndpointState {
 
@@ -27,13 +26,52 @@ final class EndpointState {
     private final EngineConfig config;
     private NumericIdentity identity;
     private List<NamedPort> ports = List.of();
-    private TreeMap<PolicyKey, PolicyEntry> desired = new TreeMap<>(KeyOrder.INSTANCE);
-    private TreeMap<PolicyKey, L7Rules> l7 = new TreeMap<>(KeyOrder.INSTANCE);
-    private TreeMap<PolicyKey, PolicyEntry> installed = new TreeMap<>(KeyOrder.INSTANCE);
+    private Slices desired = new Slices();
+    private Map<Integer, Map<PolicyKey, L7Rules>> l7 = new HashMap<>();
+    private Slices installed = desired;
     private boolean overflowed;
     private boolean everInstalled;
     private List<String> ingressIsolatedBy = List.of();
     private List<String> egressIsolatedBy = List.of();
+
+    /** Entries grouped by remote identity, with their total count. */
+    private static final class Slices {
+        final Map<Integer, Map<PolicyKey, PolicyEntry>> byRemote = new HashMap<>();
+        int size;
+
+        static Slices of(Map<PolicyKey, PolicyEntry> entries) {
+            Slices s = new Slices();
+            entries.forEach((k, v) -> s.byRemote.computeIfAbsent(k.remoteIdentity(), r -> new HashMap<>()).put(k, v));
+            s.size = entries.size();
+            return s;
+        }
+
+        Slices copy() {
+            Slices s = new Slices();
+            byRemote.forEach((r, m) -> s.byRemote.put(r, new HashMap<>(m)));
+            s.size = size;
+            return s;
+        }
+
+        Map<PolicyKey, PolicyEntry> get(int remote) {
+            return byRemote.getOrDefault(remote, Map.of());
+        }
+
+        void replace(int remote, Map<PolicyKey, PolicyEntry> entries) {
+            Map<PolicyKey, PolicyEntry> old = byRemote.remove(remote);
+            size -= old == null ? 0 : old.size();
+            if (!entries.isEmpty()) {
+                byRemote.put(remote, new HashMap<>(entries));
+                size += entries.size();
+            }
+        }
+
+        Map<PolicyKey, PolicyEntry> flat() {
+            Map<PolicyKey, PolicyEntry> out = new HashMap<>(size * 2);
+            byRemote.values().forEach(out::putAll);
+            return out;
+        }
+    }
 
     EndpointState(String name, EngineConfig config) {
         this.name = name;
@@ -54,77 +92,80 @@ final class EndpointState {
     }
 
     EndpointPolicy snapshot() {
-        return new EndpointPolicy(name, identity, MapState.of(installed), desired.size(), overflowed,
-                ingressIsolatedBy, egressIsolatedBy, l7);
-    }
-
-    List<String> isolatedBy(Direction d) {
-        return d == Direction.INGRESS ? ingressIsolatedBy : egressIsolatedBy;
+        Map<PolicyKey, L7Rules> flatL7 = new HashMap<>();
+        l7.values().forEach(flatL7::putAll);
+        return new EndpointPolicy(name, identity, MapState.of(installed.flat()), desired.size, overflowed,
+                ingressIsolatedBy, egressIsolatedBy, flatL7);
     }
 
     void replaceAll(EndpointCompiler.Compiled c, List<String> ingress, List<String> egress,
                     Map<String, EndpointDelta> deltas, List<EngineEvent> events) {
         ingressIsolatedBy = ingress;
         egressIsolatedBy = egress;
-        desired = c.entries();
-        l7 = c.l7();
-        reinstall(deltas, events);
+        Slices before = installed;
+        desired = Slices.of(c.entries());
+        l7 = new HashMap<>();
+        c.l7().forEach((k, v) -> l7.computeIfAbsent(k.remoteIdentity(), r -> new HashMap<>()).put(k, v));
+        reinstall(before, deltas, events);
     }
 
     void replaceSlice(int remote, EndpointCompiler.Compiled c, Map<String, EndpointDelta> deltas, List<EngineEvent> events) {
-        SortedMap<PolicyKey, PolicyEntry> slice = slice(desired, remote);
-        SortedMap<PolicyKey, L7Rules> l7Slice = slice(l7, remote);
+        Map<PolicyKey, PolicyEntry> old = desired.get(remote);
         Map<PolicyKey, PolicyEntry> upserts = new HashMap<>();
         Set<PolicyKey> removals = new HashSet<>();
-        diff(slice, c.entries(), upserts, removals);
-        if (upserts.isEmpty() && removals.isEmpty() && l7Slice.equals(c.l7())) {
+        diff(old, c.entries(), upserts, removals);
+        Map<PolicyKey, L7Rules> oldL7 = l7.getOrDefault(remote, Map.of());
+        if (upserts.isEmpty() && removals.isEmpty() && oldL7.equals(c.l7())) {
             return;
         }
-        int newSize = desired.size() - slice.size() + c.entries().size();
+        if (c.l7().isEmpty()) {
+            l7.remove(remote);
+        } else {
+            l7.put(remote, new HashMap<>(c.l7()));
+        }
+        int newSize = desired.size - old.size() + c.entries().size();
         if (!overflowed && newSize <= config.entryLimit()) {
-            slice.clear();
-            desired.putAll(c.entries());
-            l7Slice.clear();
-            l7.putAll(c.l7());
-            installed = desired;
+            desired.replace(remote, c.entries()); // installed is the same object
             record(deltas, upserts, removals);
             return;
         }
+        Slices before = installed;
         if (!overflowed) {
-            installed = copy(desired); // the last good state, before this change
+            installed = desired.copy(); // the last good state, before this change
+            before = installed;
         }
-        slice.clear();
-        desired.putAll(c.entries());
-        l7Slice.clear();
-        l7.putAll(c.l7());
-        reinstall(deltas, events);
+        desired.replace(remote, c.entries());
+        reinstall(before, deltas, events);
     }
 
-    /** Installs the desired state if it fits, else applies the overflow mode; records the delta. */
-    private void reinstall(Map<String, EndpointDelta> deltas, List<EngineEvent> events) {
-        TreeMap<PolicyKey, PolicyEntry> before = installed;
+    /** Installs the desired state if it fits, else applies the overflow mode; records the delta from {@code before}. */
+    private void reinstall(Slices before, Map<String, EndpointDelta> deltas, List<EngineEvent> events) {
         boolean wasOverflowed = overflowed;
-        if (desired.size() <= config.entryLimit()) {
+        if (desired.size <= config.entryLimit()) {
             installed = desired;
             overflowed = false;
             if (wasOverflowed) {
-                events.add(new EngineEvent.Recovered(name, desired.size()));
+                events.add(new EngineEvent.Recovered(name, desired.size));
             }
         } else {
             if (config.overflowMode() == OverflowMode.LOCKDOWN || !everInstalled) {
-                installed = new TreeMap<>(KeyOrder.INSTANCE);
+                installed = new Slices();
             } else if (installed == desired) {
                 throw new IllegalStateException("last good state of " + name + " was overwritten");
             }
             overflowed = true;
             if (!wasOverflowed) {
-                events.add(new EngineEvent.Overflow(name, desired.size(), config.entryLimit(), config.overflowMode()));
+                events.add(new EngineEvent.Overflow(name, desired.size, config.entryLimit(), config.overflowMode()));
             }
         }
         everInstalled = everInstalled || !overflowed;
         Map<PolicyKey, PolicyEntry> upserts = new HashMap<>();
         Set<PolicyKey> removals = new HashSet<>();
-        diff(before, installed, upserts, removals);
+        Set<Integer> remotes = new HashSet<>(before.byRemote.keySet());
+        remotes.addAll(installed.byRemote.keySet());
+        for (int r : remotes) {
+            diff(before.get(r), installed.get(r), upserts, removals);
+        }
         record(deltas, upserts, removals);
     }
 
@@ -145,20 +186,6 @@ final class EndpointState {
             removals = r;
         }
         deltas.put(name, new EndpointDelta(name, upserts, removals, false));
-    }
-
-    private static TreeMap<PolicyKey, PolicyEntry> copy(TreeMap<PolicyKey, PolicyEntry> map) {
-        TreeMap<PolicyKey, PolicyEntry> out = new TreeMap<>(KeyOrder.INSTANCE);
-        out.putAll(map);
-        return out;
-    }
-
-    private static <V> SortedMap<PolicyKey, V> slice(TreeMap<PolicyKey, V> map, int remote) {
-        PolicyKey from = new PolicyKey(remote, Direction.INGRESS, 0, 0, 0);
-        if (remote == -1) {
-            return map.tailMap(from, true);
-        }
-        return map.subMap(from, new PolicyKey(remote + 1, Direction.INGRESS, 0, 0, 0));
     }
 
     private static void diff(Map<PolicyKey, PolicyEntry> before, Map<PolicyKey, PolicyEntry> after,
