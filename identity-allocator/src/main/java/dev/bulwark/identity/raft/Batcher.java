@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
@@ -13,7 +14,7 @@ import java.util.function.ToIntFunction;
  * {@code maxInFlight} rounds outstanding, load turns into bigger batches instead of more rounds.
  *
  * <p>Thread model: any thread may {@link #add}; the queue and the in-flight count are guarded by
- * {@code this}; the sender runs outside the lock on the caller's or the completing round's thread.
+ * {@code this}; the sender runs outside the lock, on the adding thread or on the executor.
  */
 final class Batcher<T> {
 
@@ -21,10 +22,14 @@ final class Batcher<T> {
     private final int maxWeight;
     private final ToIntFunction<T> weight;
     private final Function<List<T>, CompletableFuture<?>> sender;
+    private final Executor executor;
     private final ArrayDeque<T> queue = new ArrayDeque<>();
     private int inFlight;
 
-    Batcher(int maxInFlight, int maxWeight, ToIntFunction<T> weight, Function<List<T>, CompletableFuture<?>> sender) {
+    /** {@code executor} runs the next round after one completes, never the completing (Ratis) thread. */
+    Batcher(int maxInFlight, int maxWeight, ToIntFunction<T> weight, Function<List<T>, CompletableFuture<?>> sender,
+            Executor executor) {
+        this.executor = executor;
         this.maxInFlight = maxInFlight;
         this.maxWeight = maxWeight;
         this.weight = weight;
@@ -59,11 +64,13 @@ final class Batcher<T> {
         } catch (RuntimeException e) {
             round = CompletableFuture.failedFuture(e);
         }
-        round.whenComplete((r, e) -> {
+        // Async: a round completes on a Ratis thread (e.g. the state machine updater), which must not be
+        // used to submit the next round (Ratis blocks on it) or to run anything long.
+        round.whenCompleteAsync((r, e) -> {
             synchronized (this) {
                 inFlight--;
             }
             pump();
-        });
+        }, executor);
     }
 }

@@ -8,6 +8,8 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,7 +30,9 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  * waiting when a barrier starts is served by it). A replica that is not the leader answers with
  * {@link ReplicaUnavailableException} naming the leader's gRPC address.
  *
- * <p>Thread model: any thread may call; batching is in {@link Batcher}; completions run on Ratis threads.
+ * <p>Thread model: any thread may call; batching is in {@link Batcher}; completions and the next rounds
+ * run on virtual threads, never on Ratis's threads (the state machine updater completes read barriers,
+ * and submitting from it deadlocks).
  */
 public final class RaftGateway {
 
@@ -45,6 +49,8 @@ public final class RaftGateway {
     private final Batcher<PendingWrite> writes;
     private final Batcher<CompletableFuture<IdentityTable>> reads;
     private final long requestTimeoutMs;
+    /** Completions and follow-up rounds run here, never on Ratis's own threads. */
+    private final ExecutorService completions = Executors.newVirtualThreadPerTaskExecutor();
 
     /**
      * @param maxBatchLabelSets label sets per log entry (an entry always takes at least one command)
@@ -58,8 +64,13 @@ public final class RaftGateway {
         this.clock = clock;
         this.requestTimeoutMs = 5_000;
         this.writes = new Batcher<>(maxWritesInFlight, maxBatchLabelSets,
-                w -> w.command() instanceof IdentityCommand.Allocate a ? a.labelSets().size() : 1, this::sendWrites);
-        this.reads = new Batcher<>(2, Integer.MAX_VALUE, r -> 1, this::sendBarrier);
+                w -> w.command() instanceof IdentityCommand.Allocate a ? a.labelSets().size() : 1, this::sendWrites, completions);
+        this.reads = new Batcher<>(2, Integer.MAX_VALUE, r -> 1, this::sendBarrier, completions);
+    }
+
+    /** Stops running completions (after the Raft server is closed). */
+    public void close() {
+        completions.shutdownNow();
     }
 
     /** Proposes {@code command}; completes with its outcome once committed and applied here. */
@@ -82,7 +93,7 @@ public final class RaftGateway {
         byte[] entry = LogEntryCodec.encode(new LogEntry(clock.millis(), batchId,
                 batch.stream().map(PendingWrite::command).toList()));
         CompletableFuture<RaftClientReply> reply = send(RaftClientRequest.writeRequestType(), entry);
-        return reply.handle((r, e) -> {
+        return reply.handleAsync((r, e) -> {
             Throwable failure = e != null ? e : r.isSuccess() ? null : failureOf(r);
             if (failure != null) {
                 stateMachine.forget(batchId);
@@ -99,11 +110,11 @@ public final class RaftGateway {
                 batch.get(i).result().complete(outcomes.get(i));
             }
             return null;
-        });
+        }, completions);
     }
 
     private CompletableFuture<?> sendBarrier(List<CompletableFuture<IdentityTable>> waiting) {
-        return send(RaftClientRequest.readRequestType(), new byte[0]).handle((r, e) -> {
+        return send(RaftClientRequest.readRequestType(), new byte[0]).handleAsync((r, e) -> {
             Throwable failure = e != null ? e : r.isSuccess() ? null : failureOf(r);
             if (failure != null) {
                 RuntimeException mapped = unavailable(failure);
@@ -113,7 +124,7 @@ public final class RaftGateway {
                 waiting.forEach(f -> f.complete(t));
             }
             return null;
-        });
+        }, completions);
     }
 
     private CompletableFuture<RaftClientReply> send(RaftClientRequest.Type type, byte[] content) {

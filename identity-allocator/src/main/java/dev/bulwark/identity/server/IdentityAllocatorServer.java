@@ -168,5 +168,6 @@ public final class IdentityAllocatorServer implements AutoCloseable {
             metricsServer.close();
         }
         raft.close();
+        gateway.close();
     }
 }

@@ -1,0 +1,141 @@
+package dev.bulwark.identity.bench;
+
+import dev.bulwark.identity.client.IdentityClient;
+import dev.bulwark.identity.server.IdentityAllocatorConfig;
+import dev.bulwark.identity.server.IdentityAllocatorServer;
+import dev.bulwark.model.LabelSet;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One side-by-side run. Workload, identical for both systems: warm-up on {@code warmupSets} label sets,
+ * then {@code labelSets} new distinct label sets allocated by {@code clients} closed-loop clients, one
+ * label set per call (the per-pod case, so Bulwark's batching comes from group commit, not from the
+ * client), then lookups of random existing sets for {@code lookupTime}.
+ *
+ * <p>(a) Bulwark: 3 replicas in this JVM on loopback, IdentityClient over gRPC. (b) Cilium's kvstore
+ * protocol ({@link CiliumKvstoreAllocator}) against a real 3-member etcd on loopback, clients spread
+ * over the members as agents would be. Both share this machine's CPUs with the load generator.
+ */
+public final class IdentityBenchmark {
+
+    /**
+     * @param labelSets  new label sets measured per system
+     * @param clients    concurrent closed-loop clients
+     * @param warmupSets label sets allocated before measuring (not counted)
+     * @param lookupTime how long lookups of existing sets run
+     * @param workDir    where replicas and etcd keep their data
+     * @param baseline   run the etcd baseline too
+     */
+    public record Config(int labelSets, int clients, int warmupSets, Duration lookupTime, Path workDir, boolean baseline) {
+        public Config {
+            if (labelSets < 1 || labelSets + warmupSets > 60_000) {
+                throw new IllegalArgumentException("labelSets: 1..60000 including warm-up (one cluster's range is 65,536), was " + labelSets);
+            }
+            if (clients < 1 || clients > 4096) {
+                throw new IllegalArgumentException("clients: 1..4096, was " + clients);
+            }
+            if (warmupSets < 0 || lookupTime == null || lookupTime.isNegative() || workDir == null) {
+                throw new IllegalArgumentException("warmupSets >= 0, lookupTime >= 0 and workDir are required");
+            }
+        }
+    }
+
+    /** Figures of one system. */
+    public record SystemResult(String system, long newIdentities, double newPerSecond, double newP50Ms, double newP99Ms,
+                               long lookups, double lookupsPerSecond, double lookupP50Ms, double lookupP99Ms, long errors) {
+        static SystemResult of(String system, LoadPhase.Measured allocations, LoadPhase.Measured lookups) {
+            return new SystemResult(system, allocations.ops(), allocations.perSecond(), allocations.p50Ms(), allocations.p99Ms(),
+                    lookups.ops(), lookups.perSecond(), lookups.p50Ms(), lookups.p99Ms(), allocations.errors() + lookups.errors());
+        }
+    }
+
+    /** Both systems; {@code ratio} = ours / baseline new identities per second (0 without a baseline). */
+    public record Result(Config config, SystemResult bulwark, SystemResult baseline, double ratio) {
+    }
+
+    private final Config config;
+    private final PrintWriter progress;
+
+    public IdentityBenchmark(Config config, PrintWriter progress) {
+        this.config = config;
+        this.progress = progress;
+    }
+
+    public Result run() throws Exception {
+        SystemResult ours = runBulwark();
+        SystemResult theirs = config.baseline() ? runEtcd() : null;
+        double ratio = theirs == null || theirs.newPerSecond() == 0 ? 0 : ours.newPerSecond() / theirs.newPerSecond();
+        return new Result(config, ours, theirs, ratio);
+    }
+
+    private static LabelSet labels(String run, int i) {
+        return LabelSet.parse(List.of("k8s:app=" + run + "-" + i, "k8s:io.kubernetes.pod.namespace=ns-" + (i % 50)));
+    }
+
+    private SystemResult runBulwark() throws Exception {
+        List<IdentityAllocatorConfig> configs = IdentityAllocatorConfig.loopbackCluster(3, config.workDir().resolve("bulwark"), 1);
+        List<IdentityAllocatorServer> servers = new ArrayList<>();
+        try {
+            for (IdentityAllocatorConfig c : configs) {
+                servers.add(IdentityAllocatorServer.start(c));
+            }
+            List<String> addresses = configs.stream().map(c -> c.self().grpcAddress()).toList();
+            int channels = Math.max(1, config.clients() / 16);
+            List<IdentityClient> clients = new ArrayList<>();
+            for (int i = 0; i < channels; i++) {
+                clients.add(IdentityClient.connect(addresses));
+            }
+            try {
+                progress.println("bulwark: 3 replicas up on " + addresses + "; warming up");
+                progress.flush();
+                LoadPhase.run(config.clients(), config.warmupSets(), 0, (c, i) ->
+                        clients.get(c % channels).allocate("node-" + (c % 10), List.of(labels("warm", i))));
+                long entriesBefore = servers.getFirst().appliedIndex();
+                LoadPhase.Measured alloc = LoadPhase.run(config.clients(), config.labelSets(), 0, (c, i) ->
+                        clients.get(c % channels).allocate("node-" + (c % 10), List.of(labels("new", i))));
+                long entries = servers.getFirst().appliedIndex() - entriesBefore;
+                progress.printf("bulwark: %d new identities in %.2f s, %d Raft log entries (%.1f allocations per entry)%n",
+                        alloc.ops(), alloc.seconds(), entries, entries == 0 ? 0.0 : (double) alloc.ops() / entries);
+                progress.flush();
+                LoadPhase.Measured lookups = LoadPhase.run(config.clients(), -1, config.lookupTime().toNanos(), (c, i) ->
+                        clients.get(c % channels).lookup(labels("new", ThreadLocalRandom.current().nextInt(config.labelSets()))).orElseThrow());
+                return SystemResult.of("bulwark (3 Ratis replicas, group commit)", alloc, lookups);
+            } finally {
+                clients.forEach(IdentityClient::close);
+            }
+        } finally {
+            for (IdentityAllocatorServer s : servers) {
+                s.close();
+            }
+        }
+    }
+
+    private SystemResult runEtcd() throws IOException, InterruptedException {
+        try (EtcdCluster etcd = new EtcdCluster(config.workDir().resolve("etcd"), 3)) {
+            progress.println("baseline: 3-member etcd up on " + etcd.clientUrls() + "; warming up");
+            progress.flush();
+            Set<Integer> used = ConcurrentHashMap.newKeySet();
+            List<CiliumKvstoreAllocator> agents = new ArrayList<>();
+            for (int c = 0; c < config.clients(); c++) {
+                EtcdGateway gw = new EtcdGateway(etcd.clientUrls().get(c % etcd.clientUrls().size()));
+                agents.add(new CiliumKvstoreAllocator(gw, "node-" + (c % 10), gw.grantLease(900), used));
+            }
+            LoadPhase.run(config.clients(), config.warmupSets(), 0, (c, i) -> agents.get(c).allocate(labels("warm", i).canonical()));
+            LoadPhase.Measured alloc = LoadPhase.run(config.clients(), config.labelSets(), 0,
+                    (c, i) -> agents.get(c).allocate(labels("new", i).canonical()));
+            progress.printf("baseline: %d new identities in %.2f s%n", alloc.ops(), alloc.seconds());
+            progress.flush();
+            LoadPhase.Measured lookups = LoadPhase.run(config.clients(), -1, config.lookupTime().toNanos(), (c, i) ->
+                    agents.get(c).lookup(labels("new", ThreadLocalRandom.current().nextInt(config.labelSets())).canonical()).orElseThrow());
+            return SystemResult.of("cilium kvstore protocol on etcd 3.4 (3 members)", alloc, lookups);
+        }
+    }
+}
