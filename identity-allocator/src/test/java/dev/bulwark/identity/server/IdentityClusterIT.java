@@ -119,4 +119,33 @@ class IdentityClusterIT {
             System.out.println("IT errors: " + errors);
         }
     }
+
+    @Test
+    void replicaAddedByMembershipChangeCatchesUpAndCanBeRemoved() throws Exception {
+        try (LoopbackCluster cluster = new LoopbackCluster(3, dir.resolve("members"), 2, c -> c)) {
+            cluster.awaitLeader(Duration.ofSeconds(15));
+            List<Peer> members = cluster.configs.getFirst().peers();
+            Peer added = new Peer("n4", "127.0.0.1", IdentityAllocatorConfig.freePortPair());
+            List<Peer> all = new ArrayList<>(members);
+            all.add(added);
+            IdentityAllocatorConfig base = cluster.configs.getFirst();
+            IdentityAllocatorConfig joining = new IdentityAllocatorConfig("n4", all, dir.resolve("members/n4"), base.policy(),
+                    base.filter(), base.raft(), 0, true);
+            try (IdentityClient client = IdentityClient.connect(cluster.addresses());
+                 IdentityAllocatorServer n4 = IdentityAllocatorServer.start(joining)) {
+                int id = client.allocate("n1", List.of(set(1))).getAllocations(0).getId();
+                assertEquals(all, Membership.add(2, members, added));
+                long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (n4.table().byLabels(set(1)).isEmpty() && System.nanoTime() < end) {
+                    Thread.sleep(50);
+                }
+                assertEquals(id, n4.table().byLabels(set(1)).orElseThrow().id(), "the new replica caught up");
+                try (IdentityClient viaNew = IdentityClient.connect(List.of(added.grpcAddress()))) {
+                    assertEquals(id, viaNew.lookup(set(1)).orElseThrow().getId(), "and serves linearizable reads");
+                }
+                assertEquals(members, Membership.remove(2, all, "n4"));
+                assertEquals(id, client.allocate("n2", List.of(set(1))).getAllocations(0).getId(), "the group still works");
+            }
+        }
+    }
 }

@@ -181,6 +181,31 @@ class IdentityServiceIT {
     }
 
     @Test
+    void concurrentReadsAndWritesAllComplete() throws Exception {
+        // Regression: read barriers completed on Ratis's state machine thread used to submit the next
+        // barrier from it and deadlock under concurrent lookups.
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> threads = new java.util.ArrayList<>();
+        for (int t = 0; t < 32; t++) {
+            int n = t;
+            threads.add(Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < 30; i++) {
+                    if (n % 4 == 0) {
+                        client.allocate("c" + n, List.of(set("app=conc-" + n + "-" + i)));
+                    } else {
+                        client.lookup(set("app=conc-0-0"));
+                    }
+                    done.incrementAndGet();
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join(Duration.ofSeconds(60));
+        }
+        assertEquals(32 * 30, done.get(), "every call completed");
+    }
+
+    @Test
     void metricsEndpointServesPrometheusText() throws Exception {
         client.allocate("m", List.of(set("app=metric")));
         IdentityAllocatorServer s = cluster.servers[cluster.awaitLeader(Duration.ofSeconds(5))];
