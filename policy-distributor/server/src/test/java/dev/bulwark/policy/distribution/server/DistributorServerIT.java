@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bulwark.identity.server.IdentityAllocatorConfig;
+import dev.bulwark.identity.server.IdentityAllocatorServer;
 import dev.bulwark.model.policy.Direction;
 import dev.bulwark.model.policy.PolicyLookup;
 import dev.bulwark.policy.compile.EngineConfig;
@@ -16,11 +18,8 @@ import dev.bulwark.policy.distribution.source.DevelopmentApiServer;
 import dev.bulwark.policy.distribution.state.NodeView;
 import dev.bulwark.policy.distribution.stream.AgentAuthenticator;
 import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,8 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole distributor: the development API server driven by kubectl, two clustered replicas with
- * informers, the policy engine, identities over IdentityService, and an agent that must converge to a full
- * recompute at every step and resume on the surviving replica without a full state.
+ * informers, the policy engine, the real 3-replica identity store (its leader restarted mid-test), and an
+ * agent that must converge to a full recompute at every step and resume on the surviving replica without
+ * a full state.
  */
 class DistributorServerIT {
 
@@ -68,14 +68,19 @@ class DistributorServerIT {
         DevelopmentApiServer api = DevelopmentApiServer.start(0);
         cleanup.add(api);
         Path kubeconfig = api.writeKubeconfig(tmp.resolve("kubeconfig"));
-        Server identity = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .addService(new SequentialIdentityService()).build().start();
-        cleanup.add(identity::shutdownNow);
+        List<IdentityAllocatorConfig> identityConfigs = IdentityAllocatorConfig.loopbackCluster(3, tmp.resolve("identity"), 1);
+        List<IdentityAllocatorServer> identity = new ArrayList<>();
+        for (IdentityAllocatorConfig c : identityConfigs) {
+            IdentityAllocatorServer r = IdentityAllocatorServer.start(c);
+            identity.add(r);
+            cleanup.add(r);
+        }
+        String identityTargets = String.join(",", identity.stream().map(IdentityAllocatorServer::grpcAddress).toList());
         int hz1 = freePort();
         int hz2 = freePort();
         List<String> members = List.of("127.0.0.1:" + hz1, "127.0.0.1:" + hz2);
-        DistributorServer a = replica("a", hz1, members, api, identity.getPort());
-        DistributorServer b = replica("b", hz2, members, api, identity.getPort());
+        DistributorServer a = replica("a", hz1, members, api, identityTargets);
+        DistributorServer b = replica("b", hz2, members, api, identityTargets);
 
         kubectl(a, kubeconfig, "apply", "--validate=false", "-f", EXAMPLES.resolve("00-shop.yaml").toString());
         AtomicInteger fullStates = new AtomicInteger();
@@ -135,6 +140,24 @@ class DistributorServerIT {
                     .anyMatch(e -> "bad-port".equals(e.getInvolvedObject().getName())), "event recorded on the object");
         }
 
+        // The identity leader restarts; a new pod still gets an identity and reaches the agent.
+        IdentityAllocatorServer leader = identity.stream().filter(IdentityAllocatorServer::isLeader).findFirst().orElseThrow();
+        int leaderIndex = identity.indexOf(leader);
+        leader.close();
+        Path extra = tmp.resolve("cache.yaml");
+        Files.writeString(extra, """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: cache, namespace: shop, labels: {app: cache}}
+                spec: {nodeName: bulwark-dev}
+                status: {podIP: 10.244.0.13}
+                """);
+        kubectl(a, kubeconfig, "apply", "--validate=false", "-f", extra.toString());
+        cleanup.add(IdentityAllocatorServer.start(identityConfigs.get(leaderIndex)));
+        await(() -> agent.view().endpoints().containsKey("shop/cache"));
+        view = awaitConverged(agent, a);
+        assertTrue(view.endpoints().get("shop/cache").identity() > 255);
+
         // Replica a dies; the agent moves to b and resumes from what it holds.
         a.close();
         awaitConverged(b);
@@ -144,9 +167,9 @@ class DistributorServerIT {
     }
 
     private DistributorServer replica(String id, int hzPort, List<String> members, DevelopmentApiServer api,
-                                      int identityPort) throws Exception {
+                                      String identityTargets) throws Exception {
         DistributorConfig config = new DistributorConfig(id, "127.0.0.1", 0,
-                new DistributorConfig.Kubernetes(Optional.of(api.url())), "127.0.0.1:" + identityPort, 64,
+                new DistributorConfig.Kubernetes(Optional.of(api.url())), identityTargets, 64,
                 Duration.ofSeconds(60), Duration.ofMillis(10),
                 Optional.of(new ClusterConfig(id, "", "127.0.0.1", hzPort, members, Duration.ofMillis(500))));
         DistributorServer s = DistributorServer.start(config, new EngineCompilation(EngineConfig.DEFAULT),
