@@ -5,6 +5,6 @@ import picocli.CommandLine.Command;
 /** {@code bulwark policy}: offline policy tools over the engine (no cluster needed). */
 @Command(name = "policy", description = "Check, explain and compile NetworkPolicy / CiliumNetworkPolicy manifests offline.",
         subcommands = {VerdictCommand.class, TraceCommand.class, CompileCommand.class, ValidateCommand.class,
-                BenchPolicyCommand.class})
+                BenchPolicyCommand.InPolicyGroup.class})
 public final class PolicyCommand {
 }
