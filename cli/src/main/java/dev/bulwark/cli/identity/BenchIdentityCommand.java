@@ -41,6 +41,10 @@ public final class BenchIdentityCommand implements Callable<Integer> {
     @Option(names = "--lookup-seconds", defaultValue = "5", description = "seconds of lookups of existing sets (default ${DEFAULT-VALUE})")
     int lookupSeconds;
 
+    @Option(names = "--sets-per-call", defaultValue = "1", description = "label sets per Allocate call for Bulwark "
+            + "(1 = one pod at a time; the baseline protocol is always one set at a time) (default ${DEFAULT-VALUE})")
+    int setsPerCall;
+
     @Option(names = "--no-baseline", description = "skip the etcd baseline")
     boolean noBaseline;
 
@@ -50,7 +54,7 @@ public final class BenchIdentityCommand implements Callable<Integer> {
         try {
             IdentityBenchmark.Config config;
             try {
-                config = new IdentityBenchmark.Config(labelSets, clients, warmup, Duration.ofSeconds(lookupSeconds), work, !noBaseline);
+                config = new IdentityBenchmark.Config(labelSets, clients, warmup, Duration.ofSeconds(lookupSeconds), work, !noBaseline, setsPerCall);
             } catch (IllegalArgumentException e) {
                 output.error(e.getMessage());
                 return ExitCode.USAGE;
@@ -63,6 +67,7 @@ public final class BenchIdentityCommand implements Callable<Integer> {
                 doc.put("label_sets", labelSets);
                 doc.put("clients", clients);
                 doc.put("warmup_sets", warmup);
+                doc.put("sets_per_call", setsPerCall);
                 doc.put("cpus", Runtime.getRuntime().availableProcessors());
                 doc.put("bulwark", figures(r.bulwark()));
                 doc.put("baseline", r.baseline() == null ? null : figures(r.baseline()));

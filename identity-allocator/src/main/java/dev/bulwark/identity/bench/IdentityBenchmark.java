@@ -33,9 +33,15 @@ public final class IdentityBenchmark {
      * @param lookupTime how long lookups of existing sets run
      * @param workDir    where replicas and etcd keep their data
      * @param baseline   run the etcd baseline too
+     * @param setsPerCall label sets per Allocate call for Bulwark (1 = the per-pod case; the baseline
+     *                    protocol has no batch form and always allocates one set at a time)
      */
-    public record Config(int labelSets, int clients, int warmupSets, Duration lookupTime, Path workDir, boolean baseline) {
+    public record Config(int labelSets, int clients, int warmupSets, Duration lookupTime, Path workDir, boolean baseline,
+                         int setsPerCall) {
         public Config {
+            if (setsPerCall < 1 || setsPerCall > 1000) {
+                throw new IllegalArgumentException("setsPerCall: 1..1000, was " + setsPerCall);
+            }
             if (labelSets < 1 || labelSets + warmupSets > 60_000) {
                 throw new IllegalArgumentException("labelSets: 1..60000 including warm-up (one cluster's range is 65,536), was " + labelSets);
             }
@@ -51,8 +57,9 @@ public final class IdentityBenchmark {
     /** Figures of one system. */
     public record SystemResult(String system, long newIdentities, double newPerSecond, double newP50Ms, double newP99Ms,
                                long lookups, double lookupsPerSecond, double lookupP50Ms, double lookupP99Ms, long errors) {
-        static SystemResult of(String system, LoadPhase.Measured allocations, LoadPhase.Measured lookups) {
-            return new SystemResult(system, allocations.ops(), allocations.perSecond(), allocations.p50Ms(), allocations.p99Ms(),
+        static SystemResult of(String system, LoadPhase.Measured allocations, int setsPerCall, LoadPhase.Measured lookups) {
+            return new SystemResult(system, allocations.ops() * setsPerCall, allocations.perSecond() * setsPerCall,
+                    allocations.p50Ms(), allocations.p99Ms(),
                     lookups.ops(), lookups.perSecond(), lookups.p50Ms(), lookups.p99Ms(), allocations.errors() + lookups.errors());
         }
     }
@@ -99,15 +106,21 @@ public final class IdentityBenchmark {
                 LoadPhase.run(config.clients(), config.warmupSets(), 0, (c, i) ->
                         clients.get(c % channels).allocate("node-" + (c % 10), List.of(labels("warm", i))));
                 long entriesBefore = servers.getFirst().appliedIndex();
-                LoadPhase.Measured alloc = LoadPhase.run(config.clients(), config.labelSets(), 0, (c, i) ->
-                        clients.get(c % channels).allocate("node-" + (c % 10), List.of(labels("new", i))));
+                int k = config.setsPerCall();
+                LoadPhase.Measured alloc = LoadPhase.run(config.clients(), config.labelSets() / k, 0, (c, i) -> {
+                    List<LabelSet> sets = new ArrayList<>(k);
+                    for (int j = 0; j < k; j++) {
+                        sets.add(labels("new", i * k + j));
+                    }
+                    clients.get(c % channels).allocate("node-" + (c % 10), sets);
+                });
                 long entries = servers.getFirst().appliedIndex() - entriesBefore;
-                progress.printf("bulwark: %d new identities in %.2f s, %d Raft log entries (%.1f allocations per entry)%n",
-                        alloc.ops(), alloc.seconds(), entries, entries == 0 ? 0.0 : (double) alloc.ops() / entries);
+                progress.printf("bulwark: %d new identities in %.2f s (%d per call), %d Raft log entries (%.1f calls per entry)%n",
+                        alloc.ops() * k, alloc.seconds(), k, entries, entries == 0 ? 0.0 : (double) alloc.ops() / entries);
                 progress.flush();
                 LoadPhase.Measured lookups = LoadPhase.run(config.clients(), -1, config.lookupTime().toNanos(), (c, i) ->
-                        clients.get(c % channels).lookup(labels("new", ThreadLocalRandom.current().nextInt(config.labelSets()))).orElseThrow());
-                return SystemResult.of("bulwark (3 Ratis replicas, group commit)", alloc, lookups);
+                        clients.get(c % channels).lookup(labels("new", ThreadLocalRandom.current().nextInt(config.labelSets() / k * k))).orElseThrow());
+                return SystemResult.of("bulwark (3 Ratis replicas, group commit, " + k + " set(s) per call)", alloc, k, lookups);
             } finally {
                 clients.forEach(IdentityClient::close);
             }
@@ -135,7 +148,7 @@ public final class IdentityBenchmark {
             progress.flush();
             LoadPhase.Measured lookups = LoadPhase.run(config.clients(), -1, config.lookupTime().toNanos(), (c, i) ->
                     agents.get(c).lookup(labels("new", ThreadLocalRandom.current().nextInt(config.labelSets())).canonical()).orElseThrow());
-            return SystemResult.of("cilium kvstore protocol on etcd 3.4 (3 members)", alloc, lookups);
+            return SystemResult.of("cilium kvstore protocol on etcd 3.4 (3 members)", alloc, 1, lookups);
         }
     }
 }
