@@ -359,13 +359,17 @@ public final class PolicyEngine {
         for (String ep : changes.deleted) {
             deltas.put(ep, new EndpointDelta(ep, Map.of(), Set.of(), true));
         }
+        // Endpoints of one identity with the same named ports (replicas) compile to the same state:
+        // compile once per flush and share the result.
+        Map<List<Object>, EndpointCompiler.Compiled> compiled = new HashMap<>();
         for (String ep : changes.full) {
             EndpointState s = endpoints.get(ep);
             if (s == null) {
                 continue;
             }
             List<Rule> rules = index.rulesFor(s.identity().value());
-            EndpointCompiler.Compiled c = compiler.compile(rules, s.ports(), cache, this::portsOf, null);
+            EndpointCompiler.Compiled c = compiled.computeIfAbsent(List.of(s.identity().value(), s.ports()),
+                    k -> compiler.compile(rules, s.ports(), cache, this::portsOf, null));
             s.replaceAll(c, isolation(rules, Direction.INGRESS), isolation(rules, Direction.EGRESS), deltas, events);
         }
         for (Map.Entry<String, Set<Integer>> e : changes.slices.entrySet()) {
@@ -375,7 +379,9 @@ public final class PolicyEngine {
             }
             List<Rule> rules = index.rulesFor(s.identity().value());
             for (int remote : e.getValue()) {
-                s.replaceSlice(remote, compiler.compile(rules, s.ports(), cache, this::portsOf, remote), deltas, events);
+                EndpointCompiler.Compiled c = compiled.computeIfAbsent(List.of(s.identity().value(), s.ports(), remote),
+                        k -> compiler.compile(rules, s.ports(), cache, this::portsOf, remote));
+                s.replaceSlice(remote, c, deltas, events);
             }
         }
         changes.clear();
