@@ -3,7 +3,6 @@ package dev.bulwark.cli.agent;
 import dev.bulwark.agent.server.NodeAgent;
 import dev.bulwark.agent.server.NodeAgentConfig;
 import dev.bulwark.cli.ExitCode;
-import dev.bulwark.cli.Json;
 import dev.bulwark.cli.OutputOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,8 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -109,7 +106,7 @@ public final class AgentCommand {
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<InputStream> r;
             try {
-                r = http.send(HttpRequest.newBuilder(URI.create("http://" + a[0] + ":" + a[1] + "/v1/flows")).build(),
+                r = http.send(HttpRequest.newBuilder(URI.create("http://" + a[0] + ":" + a[1] + "/v1/flows" + (output.json() ? "?format=json" : ""))).build(),
                         HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException e) {
                 output.error("agent API at " + api + " unreachable: " + e.getMessage());
@@ -118,20 +115,11 @@ public final class AgentCommand {
             int seen = 0;
             try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
                 for (String line; (line = in.readLine()) != null; ) {
+                    output.out().println(line); // text lines, or one JSON object per line with -o json
+                    output.out().flush();
                     if (line.startsWith("#")) {
-                        if (!output.json()) {
-                            output.out().println(line);
-                        }
                         continue;
                     }
-                    if (output.json()) {
-                        Map<String, Object> doc = new LinkedHashMap<>();
-                        doc.put("flow", line);
-                        output.out().println(Json.line(doc));
-                    } else {
-                        output.out().println(line);
-                    }
-                    output.out().flush();
                     if (count > 0 && ++seen >= count) {
                         break;
                     }

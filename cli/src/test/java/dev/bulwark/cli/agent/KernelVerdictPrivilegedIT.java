@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * eBPF programs give the expected verdict for every probe (and so the model's, which the engine's own
  * tests hold to the same expectations).
  */
+@org.junit.jupiter.api.Timeout(value = 180, unit = java.util.concurrent.TimeUnit.SECONDS) // never hang CI
 class KernelVerdictPrivilegedIT {
 
     private static final Path PUBLIC = Path.of("../policy-distributor/engine/src/test/resources/scenarios/public");

@@ -16,6 +16,17 @@ import dev.bulwark.model.policy.Protocols;
 public record FlowEvent(long timestampNs, int ifindex, int saddr, int daddr, int remoteIdentity, int sport,
                         int dport, int protocol, Direction direction, boolean allowed, Reason reason) {
 
+    /** One JSON object (no trailing newline), for scripts. */
+    public String json() {
+        return String.format(java.util.Locale.ROOT,
+                "{\"timeNs\":%d,\"verdict\":\"%s\",\"reason\":\"%s\",\"direction\":\"%s\",\"source\":\"%s\","
+                        + "\"sourcePort\":%d,\"destination\":\"%s\",\"destinationPort\":%d,\"protocol\":\"%s\","
+                        + "\"remoteIdentity\":%d,\"ifindex\":%d}",
+                timestampNs, allowed ? "forwarded" : "dropped", reason.name(), direction.name().toLowerCase(java.util.Locale.ROOT),
+                FlowTuple.ipv4(saddr), sport, FlowTuple.ipv4(daddr), dport, Protocols.name(protocol),
+                Integer.toUnsignedLong(remoteIdentity), ifindex);
+    }
+
     /** A Hubble-like one-line rendering. */
     public String line() {
         return String.format("%s %s:%d -> %s:%d %s %s identity=%d %s (%s) if=%d",

@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -44,7 +43,8 @@ public final class NodeAgent implements AutoCloseable {
     private final PrintWriter log;
     private final ScheduledExecutorService sync = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "agent-sync"));
     private final Vertx vertx = Vertx.vertx();
-    private final Set<HttpServerResponse> flowSubscribers = ConcurrentHashMap.newKeySet();
+    /** Flow subscribers → true for JSON lines, false for text lines. */
+    private final Map<HttpServerResponse, Boolean> flowSubscribers = new ConcurrentHashMap<>();
     private final NodeDatapath datapath;
     private final StateApplier applier;
     private final ManagedChannel channel;
@@ -110,8 +110,9 @@ public final class NodeAgent implements AutoCloseable {
         if (flowSubscribers.isEmpty()) {
             return;
         }
-        String line = e.line() + "\n";
-        vertx.runOnContext(v -> flowSubscribers.forEach(r -> r.write(line)));
+        String text = e.line() + "\n";
+        String json = e.json() + "\n";
+        vertx.runOnContext(v -> flowSubscribers.forEach((r, asJson) -> r.write(asJson ? json : text)));
     }
 
     /** Starts the stream client and the HTTP API; returns the API port. */
@@ -139,9 +140,14 @@ public final class NodeAgent implements AutoCloseable {
             case "GET /metrics" -> req.response().putHeader("content-type", "text/plain; version=0.0.4").end(metrics());
             case "GET /v1/flows" -> {
                 HttpServerResponse r = req.response().setChunked(true).putHeader("content-type", "text/plain");
-                flowSubscribers.add(r);
+                boolean json = "json".equals(req.getParam("format"));
+                flowSubscribers.put(r, json);
                 r.closeHandler(v -> flowSubscribers.remove(r));
-                r.write("# flows from node " + config.nodeName() + (datapath.enforcing() ? "" : " (model datapath)") + "\n");
+                if (json) {
+                    r.writeHead(); // headers now: a client waits for them before it reads any flow
+                } else {
+                    r.write("# flows from node " + config.nodeName() + (datapath.enforcing() ? "" : " (model datapath)") + "\n");
+                }
             }
             case "POST /v1/endpoints" -> req.body().onSuccess(b -> attach(req, b.toJsonObject()));
             case "DELETE /v1/endpoints" -> detach(req, req.getParam("name"));

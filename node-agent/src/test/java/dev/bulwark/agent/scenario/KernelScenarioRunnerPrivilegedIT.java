@@ -24,6 +24,7 @@ import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 /** Kernel verdict mode gives the model's verdicts on generated compiled scenarios, and leaves nothing behind. */
+@org.junit.jupiter.api.Timeout(value = 180, unit = java.util.concurrent.TimeUnit.SECONDS) // never hang CI
 class KernelScenarioRunnerPrivilegedIT {
 
     private static final String[] IPS = {"10.244.1.1", "10.244.1.2", "10.244.2.1", "10.244.3.1"};

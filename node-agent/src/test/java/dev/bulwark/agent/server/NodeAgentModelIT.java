@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * endpoint identities from an in-test identity allocator (Allocate on add, Release on remove, lease kept
  * alive) and serves status and metrics.
  */
+@org.junit.jupiter.api.Timeout(value = 180, unit = java.util.concurrent.TimeUnit.SECONDS) // never hang CI
 class NodeAgentModelIT {
 
     static final class FakeAllocator extends IdentityServiceGrpc.IdentityServiceImplBase {

@@ -44,6 +44,7 @@ import org.junit.jupiter.api.Test;
  * in-test distributor over gRPC, real traffic between pod namespaces enforced accordingly, flows
  * streamed from the ring buffer, metrics served.
  */
+@org.junit.jupiter.api.Timeout(value = 180, unit = java.util.concurrent.TimeUnit.SECONDS) // never hang CI
 class NodeAgentPrivilegedIT {
 
     private static final Duration WAIT = Duration.ofMillis(700);
@@ -77,6 +78,18 @@ class NodeAgentPrivilegedIT {
 
                 HttpResponse<InputStream> flows = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/flows")).build(),
                         HttpResponse.BodyHandlers.ofInputStream());
+                HttpResponse<InputStream> jsonFlows = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/flows?format=json")).build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                BlockingQueue<String> jsonLines = new LinkedBlockingQueue<>();
+                Thread.ofPlatform().daemon().start(() -> {
+                    try (BufferedReader in = new BufferedReader(new InputStreamReader(jsonFlows.body(), StandardCharsets.UTF_8))) {
+                        for (String l; (l = in.readLine()) != null; ) {
+                            jsonLines.add(l);
+                        }
+                    } catch (java.io.IOException e) {
+                        // stream closed at the end of the test
+                    }
+                });
                 BlockingQueue<String> lines = new LinkedBlockingQueue<>();
                 Thread.ofPlatform().daemon().start(() -> {
                     try (BufferedReader in = new BufferedReader(new InputStreamReader(flows.body(), StandardCharsets.UTF_8))) {
@@ -121,6 +134,9 @@ class NodeAgentPrivilegedIT {
                     }
                 }
                 assertTrue(forwarded && dropped, "flow lines for 80 (forwarded) and 81 (dropped); left: " + lines);
+                String first = jsonLines.poll(5, TimeUnit.SECONDS);
+                assertNotNull(first, "JSON flow lines");
+                assertTrue(first.startsWith("{\"timeNs\":") && first.contains("\"destination\":\"10.244.1.2\""), first);
 
                 String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                         HttpResponse.BodyHandlers.ofString()).body();

@@ -48,6 +48,7 @@ import org.junit.jupiter.api.Test;
  * delta with no partial apply, incremental delta, and resume from the held version after the stream dies.
  * Runs on the model datapath (no privileges needed).
  */
+@org.junit.jupiter.api.Timeout(value = 180, unit = java.util.concurrent.TimeUnit.SECONDS) // never hang CI
 class PolicyStreamClientIT {
 
     /** A distributor that records what the agent says and lets the test speak. */

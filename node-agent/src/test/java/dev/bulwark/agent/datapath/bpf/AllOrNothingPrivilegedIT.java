@@ -14,6 +14,7 @@ import dev.bulwark.model.policy.Protocols;
 import org.junit.jupiter.api.Test;
 
 /** A kernel policy map that fills up mid-delta is rolled back to exactly its previous content. */
+@org.junit.jupiter.api.Timeout(value = 180, unit = java.util.concurrent.TimeUnit.SECONDS) // never hang CI
 class AllOrNothingPrivilegedIT {
 
     @Test

@@ -22,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Both attach modes enforce the same way, and detaching removes enforcement and pins. */
+@org.junit.jupiter.api.Timeout(value = 180, unit = java.util.concurrent.TimeUnit.SECONDS) // never hang CI
 class AttachModesPrivilegedIT {
 
     private static final Duration WAIT = Duration.ofMillis(600);

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * generated map states: each state is reconciled into the real pinned LPM trie (exercising the diff),
  * then crafted packets run through the real program with BPF_PROG_TEST_RUN.
  */
+@org.junit.jupiter.api.Timeout(value = 180, unit = java.util.concurrent.TimeUnit.SECONDS) // never hang CI
 class DecisionEquivalencePrivilegedIT {
 
     private static final int[] IDENTITIES = {100, 101, 102, 103, 16_777_217};

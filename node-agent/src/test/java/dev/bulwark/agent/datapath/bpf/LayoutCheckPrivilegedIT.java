@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** The kernel's map layouts equal the Java mirrors, and a pin with another layout is refused loudly. */
+@org.junit.jupiter.api.Timeout(value = 180, unit = java.util.concurrent.TimeUnit.SECONDS) // never hang CI
 class LayoutCheckPrivilegedIT {
 
     @Test

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * programs attached by tcx on both host-side interfaces. Pod a (identity 1001) may send anything; pod b
  * (identity 1002) accepts a's TCP/80 and UDP/53 and may send nothing new: its replies pass by conntrack.
  */
+@org.junit.jupiter.api.Timeout(value = 180, unit = java.util.concurrent.TimeUnit.SECONDS) // never hang CI
 class TrafficPrivilegedIT {
 
     private static final Duration WAIT = Duration.ofMillis(700);
