@@ -36,10 +36,16 @@ final class ValidateCommand implements Callable<Integer> {
             description = "Namespace for namespaced policies that name none. Default: ${DEFAULT-VALUE}.")
     String namespace = "default";
 
+    @Option(names = "--strict", description = "Report documents that are not policies (Namespace, Pod, ...) as invalid instead of skipping them.")
+    boolean strict;
+
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "Manifest or scenario files.")
     List<Path> files = new ArrayList<>();
 
-    private record Report(String file, String document, String policy, String error) {
+    private record Report(String file, String document, String policy, String error, boolean skipped) {
+        Report(String file, String document, String policy, String error) {
+            this(file, document, policy, error, false);
+        }
     }
 
     @Override
@@ -70,7 +76,7 @@ final class ValidateCommand implements Callable<Integer> {
             }
         }
         for (Report r : reports) {
-            if (r.error != null) {
+            if (r.error != null && !r.skipped) {
                 status = Math.max(status, ExitCode.PROBLEM);
             }
             if (output.json()) {
@@ -79,11 +85,13 @@ final class ValidateCommand implements Callable<Integer> {
                 line.put("document", r.document);
                 line.put("policy", r.policy);
                 line.put("valid", r.error == null);
+                line.put("skipped", r.skipped);
                 line.put("error", r.error);
                 Json.print(output.out(), line);
             } else {
                 String where = r.file + ": " + r.document + (r.policy.isEmpty() ? "" : " (" + r.policy + ")");
-                output.out().println(r.error == null ? "ok       " + where : "INVALID  " + where + ": " + r.error);
+                output.out().println(r.error == null ? "ok       " + where
+                        : (r.skipped ? "skipped  " : "INVALID  ") + where + ": " + r.error);
             }
         }
         output.out().flush();
@@ -94,12 +102,13 @@ final class ValidateCommand implements Callable<Integer> {
         return text.lines().anyMatch(l -> l.startsWith("policies:")) && text.lines().noneMatch(l -> l.startsWith("kind:"));
     }
 
-    private static void collect(List<Report> reports, Path file, String prefix, List<ParsedDocument> docs) {
+    private void collect(List<Report> reports, Path file, String prefix, List<ParsedDocument> docs) {
         for (ParsedDocument d : docs) {
             String document = (prefix.isEmpty() ? "" : prefix + " ") + "document " + d.index();
             switch (d) {
                 case ParsedDocument.Accepted a -> reports.add(new Report(file.toString(), document, a.policy().ref().toString(), null));
-                case ParsedDocument.Rejected r -> reports.add(new Report(file.toString(), document, r.label(), r.error().getMessage()));
+                case ParsedDocument.Rejected r -> reports.add(new Report(file.toString(), document, r.label(), r.error().getMessage(),
+                        !strict && r.error().path().equals("kind") && r.error().reason().contains("is not a policy kind")));
             }
         }
     }
