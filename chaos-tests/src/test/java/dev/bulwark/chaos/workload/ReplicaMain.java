@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Starts one real identity-store replica, with the same arguments as {@code bulwark allocator start}
- * ({@code --id n1 --peers n1=host:port,... --data DIR --cluster-id N}). Lets the privileged chaos runs of
+ * ({@code --id n1 --peers n1=host:port,... --data DIR --cluster-id N [--join]}). Lets the privileged chaos runs of
  * this module start replicas from the test class path; {@code bulwark chaos run} uses the CLI itself.
  */
 public final class ReplicaMain {
@@ -23,7 +23,10 @@ public final class ReplicaMain {
         List<Peer> peers = Arrays.stream(a.get(a.indexOf("--peers") + 1).split(",")).map(Peer::parse).toList();
         Path data = Path.of(a.get(a.indexOf("--data") + 1));
         int cluster = Integer.parseInt(a.get(a.indexOf("--cluster-id") + 1));
-        IdentityAllocatorServer server = IdentityAllocatorServer.start(IdentityAllocatorConfig.of(id, peers, data, cluster));
+        IdentityAllocatorConfig base = IdentityAllocatorConfig.of(id, peers, data, cluster);
+        IdentityAllocatorConfig config = !a.contains("--join") ? base : new IdentityAllocatorConfig(id, peers, data,
+                base.policy(), base.filter(), base.raft(), base.metricsPort(), true);
+        IdentityAllocatorServer server = IdentityAllocatorServer.start(config);
         System.out.println("replica " + id + " started");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
