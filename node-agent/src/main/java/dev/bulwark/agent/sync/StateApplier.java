@@ -50,8 +50,15 @@ public final class StateApplier {
         }
     }
 
-    /** Programs one endpoint that was just attached from the held state. */
+    /**
+     * Programs one endpoint that was just attached from the held state. Before the first state arrives
+     * (version 0, e.g. right after an agent restart) the map is left as it is: a re-attached endpoint keeps
+     * enforcing what its pinned map holds until the distributor says otherwise, instead of being wiped.
+     */
     public void attach(NodePolicyState held, String name) {
+        if (held.version() == 0) {
+            return;
+        }
         datapath.policyMap(name).ifPresent(m -> m.reconcile(stateOf(held, name)));
     }
 

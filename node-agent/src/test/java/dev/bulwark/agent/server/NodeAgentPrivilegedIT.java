@@ -146,6 +146,26 @@ class NodeAgentPrivilegedIT {
                         HttpResponse.BodyHandlers.ofString()).body();
                 assertTrue(status.contains("\"connected\":true") && status.contains("x/a"), status);
             }
+
+            // Restart: a new agent process on the same pins; endpoints re-added; enforcement never stops.
+            try (NodeAgent again = new NodeAgent(config, new PrintWriter(System.out, true))) {
+                int port = again.start();
+                assertTrue(Probe.tcp(a.namespace(), a.ip(), b.ip(), 80, WAIT).connected(), "pins enforce while no agent holds state");
+                HttpClient http = HttpClient.newHttpClient();
+                for (PodNetwork.Pod p : new PodNetwork.Pod[] {a, b}) {
+                    String body = "{\"name\":\"" + p.name() + "\",\"netns\":\"" + net.node().path() + "\",\"interface\":\"" + p.hostInterface() + "\"}";
+                    assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/endpoints"))
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+                }
+                assertTrue(Probe.tcp(a.namespace(), a.ip(), b.ip(), 80, WAIT).connected(), "re-attaching did not wipe the maps");
+                assertFalse(Probe.tcp(a.namespace(), a.ip(), b.ip(), 81, WAIT).connected());
+                AgentMessage resub = null;
+                while (resub == null || !resub.hasSubscribe()) {
+                    resub = distributor.received.poll(10, TimeUnit.SECONDS);
+                    assertNotNull(resub, "the restarted agent subscribes");
+                }
+                assertEquals(0, resub.getSubscribe().getKnownVersion(), "a new process holds no version");
+            }
         } finally {
             server.shutdownNow();
             KernelDatapath.destroy(root);
