@@ -86,6 +86,10 @@ public final class DemoCommand implements Callable<Integer> {
                 SimulatedAgent observer = new SimulatedAgent("bulwark-dev", "demo-observer", channel, AgentBehaviour.HEALTHY,
                         AgentEvents.NONE);
                 observer.connect();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (observer.version() == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(5); // the first (empty) state, before the story starts
+                }
                 run(watched, observer);
                 observer.disconnect();
             } finally {

@@ -4,7 +4,7 @@ import dev.bulwark.cli.ExitCode;
 import dev.bulwark.cli.OutputOptions;
 import dev.bulwark.policy.compile.EngineConfig;
 import dev.bulwark.policy.distribution.cluster.ClusterConfig;
-import dev.bulwark.policy.distribution.pipeline.EngineCompilation;
+import dev.bulwark.policy.distribution.pipeline.IncrementalEngineCompilation;
 import dev.bulwark.policy.distribution.server.DistributorConfig;
 import dev.bulwark.policy.distribution.server.DistributorServer;
 import dev.bulwark.policy.distribution.stream.AgentAuthenticator;
@@ -81,7 +81,7 @@ public final class DistributorCommand {
                 return ExitCode.USAGE;
             }
             CountDownLatch stop = new CountDownLatch(1);
-            try (DistributorServer server = DistributorServer.start(config, new EngineCompilation(EngineConfig.DEFAULT),
+            try (DistributorServer server = DistributorServer.start(config, new IncrementalEngineCompilation(EngineConfig.DEFAULT),
                     AgentAuthenticator.trustingSubscribedNodeName())) {
                 var out = output.out();
                 out.printf("distributor %s: PolicyDistribution on %s:%d%n", config.replicaId(), config.listenHost(), server.grpcPort());

@@ -6,7 +6,7 @@ import dev.bulwark.identity.server.IdentityAllocatorConfig;
 import dev.bulwark.identity.server.IdentityAllocatorServer;
 import dev.bulwark.identity.server.Peer;
 import dev.bulwark.policy.compile.EngineConfig;
-import dev.bulwark.policy.distribution.pipeline.EngineCompilation;
+import dev.bulwark.policy.distribution.pipeline.IncrementalEngineCompilation;
 import dev.bulwark.policy.distribution.server.DistributorConfig;
 import dev.bulwark.policy.distribution.server.DistributorServer;
 import dev.bulwark.policy.distribution.stream.AgentAuthenticator;
@@ -70,7 +70,7 @@ final class LocalStack implements AutoCloseable {
         identity = replicas.stream().map(IdentityAllocatorServer::grpcAddress).toList();
         distributor = DistributorServer.start(new DistributorConfig("d1", "127.0.0.1", s.distributorPort(), s.source(),
                         String.join(",", identity), 128, Duration.ofSeconds(60), Duration.ofMillis(20), Optional.empty()),
-                new EngineCompilation(EngineConfig.DEFAULT), AgentAuthenticator.trustingSubscribedNodeName());
+                new IncrementalEngineCompilation(EngineConfig.DEFAULT), AgentAuthenticator.trustingSubscribedNodeName());
         running.push(distributor);
         NodeAgent agent = new NodeAgent(new NodeAgentConfig(s.node(), "127.0.0.1", distributor.grpcPort(), "127.0.0.1",
                 s.agentApiPort(), Path.of("/sys/fs/bpf/bulwark"), s.datapath(), Duration.ofMillis(200),

@@ -31,7 +31,7 @@ import java.util.Set;
  */
 public final class EngineCompilation implements PolicyCompilation {
 
-    private static final KubernetesSerialization JSON = new KubernetesSerialization();
+    static final KubernetesSerialization JSON = new KubernetesSerialization();
 
     private final EngineConfig config;
 
@@ -105,7 +105,7 @@ public final class EngineCompilation implements PolicyCompilation {
     }
 
     /** The identities the pipeline already allocated; a label set it did not see is a bug. */
-    private record KnownIdentities(Map<LabelSet, Integer> byLabels) implements IdentityPort {
+    record KnownIdentities(Map<LabelSet, Integer> byLabels) implements IdentityPort {
         @Override
         public NumericIdentity identityFor(LabelSet labels) {
             Integer id = byLabels.get(labels);

@@ -111,11 +111,16 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * A full recompute from the current objects, independent of what was distributed (tests compare
-     * agents against it); empty when identities are unavailable.
+     * The desired state recomputed now from the current objects with the configured compilation, on the
+     * pipeline thread (tests compare agents against it, using the full-rebuild {@link EngineCompilation});
+     * empty when identities are unavailable.
      */
     public Optional<ClusterState> fullRecompute() {
-        return compute(store.snapshot());
+        try {
+            return CompletableFuture.supplyAsync(() -> compute(store.snapshot()), thread).get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("recompute failed", e);
+        }
     }
 
     /** The desired state for {@code objects}; empty when identities are unavailable. */
