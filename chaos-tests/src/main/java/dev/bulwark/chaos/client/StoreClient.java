@@ -135,6 +135,9 @@ public final class StoreClient implements AutoCloseable {
                 if (!retry) {
                     break;
                 }
+                // A channel that failed to connect backs off for up to minutes; a restarted replica must be
+                // reachable at once, or the harness would report its own backoff as the store's stall.
+                channels.get(node).resetConnectBackoff();
                 String hinted = hintedLeader(e).orElse(null);
                 if (hinted != null && !hinted.equals(node)) {
                     node = hinted;
@@ -176,6 +179,7 @@ public final class StoreClient implements AutoCloseable {
                 leader.set(node);
                 return Optional.of(node);
             } catch (StatusRuntimeException e) {
+                channels.get(node).resetConnectBackoff();
                 Optional<String> hinted = hintedLeader(e);
                 if (hinted.isPresent()) {
                     return hinted;

@@ -54,6 +54,7 @@ public final class Watcher implements Runnable {
                 ctx.run(() -> follow(target, from));
                 history.append(OpType.OK, process, Op.WATCH, new OpValue(null, null, revision.get(), target), null);
             } catch (RuntimeException e) {
+                client.channel(target).resetConnectBackoff();
                 OpType type = stopping ? OpType.OK : OpType.FAIL;
                 history.append(type, process, Op.WATCH, new OpValue(null, null, revision.get(), target),
                         stopping ? null : ErrorRules.classify(false, e).error());
