@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 /** {@code --allocators}: the replicas' gRPC addresses, mixed into every {@code bulwark identity} command. */
 final class ClientOptions {
 
-    /** Where {@code bulwark up} and the examples run the three local replicas. */
-    static final String DEFAULT_ALLOCATORS = "127.0.0.1:7100,127.0.0.1:7110,127.0.0.1:7120";
+    /** Where {@code bulwark up} runs the three local replicas (its --identity-port 7450, then +2, +4). */
+    static final String DEFAULT_ALLOCATORS = "127.0.0.1:7450,127.0.0.1:7452,127.0.0.1:7454";
 
     @Option(names = "--allocators", split = ",", paramLabel = "HOST:PORT",
             defaultValue = "${env:BULWARK_ALLOCATORS:-" + DEFAULT_ALLOCATORS + "}",
