@@ -5,7 +5,6 @@ import dev.bulwark.model.Label;
 import dev.bulwark.model.LabelSet;
 import dev.bulwark.model.NumericIdentity;
 import dev.bulwark.model.ReservedIdentity;
-import dev.bulwark.model.identity.LocalIdentityAllocator;
 import dev.bulwark.model.policy.Direction;
 import dev.bulwark.policy.api.IdentityLabels;
 import dev.bulwark.policy.api.Peer;
@@ -16,10 +15,8 @@ import dev.bulwark.policy.api.Selector;
 import dev.bulwark.policy.identity.CidrIdentities;
 import dev.bulwark.policy.identity.IdentityPort;
 import dev.bulwark.policy.identity.PodIdentityLabels;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -44,22 +41,22 @@ public final class PolicyEngine {
     private final EndpointCompiler compiler;
     private final SelectorCache cache = new SelectorCache();
     private final RuleIndex index = new RuleIndex(cache);
-    private final LocalIdentityAllocator localIdentities = new LocalIdentityAllocator();
-    private final Map<Cidr, Integer> cidrIdentity = new HashMap<>();
+    private final CidrBook cidrs = new CidrBook();
     private final Ipcache ipcache = new Ipcache();
     private final Map<String, Map<String, String>> namespaces = new HashMap<>();
     private final Map<String, Pod> pods = new TreeMap<>();
     private final Map<String, EndpointState> endpoints = new TreeMap<>();
     private final Map<Integer, Set<String>> endpointsByIdentity = new HashMap<>();
     private final Map<Integer, Integer> identityUsers = new HashMap<>();
-    private final Map<Cidr, Integer> cidrUsers = new HashMap<>();
     private final TreeMap<NamedPort, Integer> allPorts = new TreeMap<>();
-    private final Changes changes = new Changes();
+    private final ChangeSet changes = new ChangeSet();
+    private final DeltaBuilder deltas;
 
     public PolicyEngine(EngineConfig config, IdentityPort identityPort) {
         this.config = config;
         this.identityPort = identityPort;
         this.compiler = new EndpointCompiler(config);
+        this.deltas = new DeltaBuilder(index, cache, compiler, this::portsOf);
         for (ReservedIdentity r : ReservedIdentity.values()) {
             List<Label> extra = r == ReservedIdentity.WORLD
                     ? List.of(new Label(Label.SOURCE_CIDR, "0.0.0.0/0", ""), new Label(Label.SOURCE_CIDR, "::/0", ""))
@@ -298,23 +295,17 @@ public final class PolicyEngine {
     }
 
     private void useCidr(Cidr cidr) {
-        if (cidrUsers.merge(cidr, 1, Integer::sum) == 1) {
-            LabelSet labels = CidrIdentities.labels(cidr);
-            int id = localIdentities.allocate(labels).value();
-            cidrIdentity.put(cidr, id);
+        cidrs.use(cidr).ifPresent(id -> {
             ipcache.put(cidr, id);
-            useIdentity(id, labels);
-        }
+            useIdentity(id, CidrIdentities.labels(cidr));
+        });
     }
 
     private void releaseCidr(Cidr cidr) {
-        if (cidrUsers.merge(cidr, -1, Integer::sum) == 0) {
-            cidrUsers.remove(cidr);
+        cidrs.release(cidr).ifPresent(id -> {
             ipcache.remove(cidr);
-            int id = cidrIdentity.remove(cidr);
             releaseIdentity(id);
-            localIdentities.release(NumericIdentity.of(id));
-        }
+        });
     }
 
     /** The identity's selections changed: its slice in every endpoint with a rule whose peer is affected. */
@@ -354,61 +345,8 @@ public final class PolicyEngine {
     }
 
     private PolicyDelta flush() {
-        Map<String, EndpointDelta> deltas = new TreeMap<>();
-        List<EngineEvent> events = new ArrayList<>();
-        for (String ep : changes.deleted) {
-            deltas.put(ep, new EndpointDelta(ep, Map.of(), Set.of(), true));
-        }
-        // Endpoints of one identity with the same named ports (replicas) compile to the same state:
-        // compile once per flush and share the result.
-        Map<List<Object>, EndpointCompiler.Compiled> compiled = new HashMap<>();
-        for (String ep : changes.full) {
-            EndpointState s = endpoints.get(ep);
-            if (s == null) {
-                continue;
-            }
-            List<Rule> rules = index.rulesFor(s.identity().value());
-            EndpointCompiler.Compiled c = compiled.computeIfAbsent(List.of(s.identity().value(), s.ports()),
-                    k -> compiler.compile(rules, s.ports(), cache, this::portsOf, null));
-            s.replaceAll(c, isolation(rules, Direction.INGRESS), isolation(rules, Direction.EGRESS), deltas, events);
-        }
-        for (Map.Entry<String, Set<Integer>> e : changes.slices.entrySet()) {
-            EndpointState s = endpoints.get(e.getKey());
-            if (s == null || changes.full.contains(e.getKey())) {
-                continue;
-            }
-            List<Rule> rules = index.rulesFor(s.identity().value());
-            for (int remote : e.getValue()) {
-                EndpointCompiler.Compiled c = compiled.computeIfAbsent(List.of(s.identity().value(), s.ports(), remote),
-                        k -> compiler.compile(rules, s.ports(), cache, this::portsOf, remote));
-                s.replaceSlice(remote, c, deltas, events);
-            }
-        }
+        PolicyDelta delta = deltas.build(changes, endpoints);
         changes.clear();
-        deltas.values().removeIf(EndpointDelta::isEmpty);
-        return new PolicyDelta(deltas, events);
-    }
-
-    private static List<String> isolation(List<Rule> rules, Direction d) {
-        Set<String> out = new LinkedHashSet<>();
-        for (Rule r : rules) {
-            if (r.direction() == d && r.isolates()) {
-                out.add(r.describe());
-            }
-        }
-        return List.copyOf(out);
-    }
-
-    /** What the current operation touched. */
-    private static final class Changes {
-        final Set<String> full = new TreeSet<>();
-        final Map<String, Set<Integer>> slices = new TreeMap<>();
-        final Set<String> deleted = new TreeSet<>();
-
-        void clear() {
-            full.clear();
-            slices.clear();
-            deleted.clear();
-        }
+        return delta;
     }
 }
