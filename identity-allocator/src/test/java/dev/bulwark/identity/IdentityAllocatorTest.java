@@ -140,4 +140,19 @@ class IdentityAllocatorTest {
         Transition existing = a.apply(table, new IdentityCommand.Allocate("n2", List.of(set("app=a0"))), T0);
         assertInstanceOf(Outcome.Allocated.class, existing.outcomes().getFirst(), "existing sets still resolve");
     }
+
+    @Test
+    void unknownClusterIdsAndBadPinsAreRejectedByConfiguration() {
+        for (int bad : new int[] {0, 256, -1}) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> AllocationPolicy.defaults(bad));
+            assertTrue(e.getMessage().startsWith("clusterId: " + bad + " is outside 1..255"), e.getMessage());
+        }
+        assertEquals(511 << 15, new AllocationPolicy(511, IdentityLayout.EXTENDED, Duration.ofSeconds(1), Duration.ofSeconds(1),
+                Duration.ofSeconds(1), Map.of()).minIdentity());
+        IllegalArgumentException pin = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new AllocationPolicy(1, IdentityLayout.DEFAULT, Duration.ofSeconds(1), Duration.ofSeconds(1),
+                        Duration.ofSeconds(1), Map.of(300, set("app=x"))));
+        assertTrue(pin.getMessage().startsWith("pinned[300]: user-reserved identities are 128..255"), pin.getMessage());
+    }
 }
