@@ -51,8 +51,14 @@ public final class PodNetwork implements AutoCloseable {
         return pods;
     }
 
-    /** Adds a pod namespace with address {@code ip} (IPv4) behind host interface lxcN. */
-    public Pod addPod(String name, String ip) {
+    /**
+     * Adds a pod namespace with address {@code ip} (IPv4) behind host interface lxcN. Synchronized with
+     * the cleanup: once it ran (Ctrl-C), no namespace is created any more.
+     */
+    public synchronized Pod addPod(String name, String ip) {
+        if (closed) {
+            throw new IllegalStateException("pod network " + prefix + " is shut down");
+        }
         if (pods.containsKey(name)) {
             throw new IllegalArgumentException("pod " + name + " already exists");
         }

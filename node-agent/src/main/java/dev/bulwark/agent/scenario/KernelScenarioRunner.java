@@ -38,6 +38,8 @@ public final class KernelScenarioRunner {
 
     private static final int PARALLEL_PROBES = 16;
     private final Duration probeTimeout;
+    /** Set by the shutdown hook: the running scenario stops at its next step and cleans up. */
+    private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
     private final String prefix;
 
     /** @param probeTimeout how long a denied probe waits before it counts as dropped */
@@ -61,8 +63,21 @@ public final class KernelScenarioRunner {
     public List<KernelVerdict> run(KernelScenario scenario) {
         Path root = Path.of("/sys/fs/bpf/" + prefix);
         KernelDatapath.destroy(root);
-        Thread pinCleanup = new Thread(() -> KernelDatapath.destroy(root), "verdict-pin-cleanup");
-        Runtime.getRuntime().addShutdownHook(pinCleanup);
+        stopping.set(false);
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+        // On Ctrl-C the JVM keeps running this thread while hooks run: stop it, let its own cleanup finish,
+        // then sweep whatever is left (namespaces by prefix, the pin root).
+        Thread cleanup = new Thread(() -> {
+            stopping.set(true);
+            try {
+                finished.await(20, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            dev.bulwark.agent.netns.NetworkNamespace.deleteAll(prefix + "-");
+            KernelDatapath.destroy(root);
+        }, "verdict-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try (PodNetwork net = PodNetwork.create(prefix);
              PortServers servers = new PortServers();
              KernelDatapath datapath = KernelDatapath.open(root, DatapathConfig.DEFAULT.withPassThrough(true, true))) {
@@ -75,17 +90,25 @@ public final class KernelScenarioRunner {
             }
         } finally {
             KernelDatapath.destroy(root);
+            finished.countDown();
             try {
-                Runtime.getRuntime().removeShutdownHook(pinCleanup);
+                Runtime.getRuntime().removeShutdownHook(cleanup);
             } catch (IllegalStateException e) {
-                // shutting down: the hook does the same
+                // shutting down: the hook sweeps after us
             }
+        }
+    }
+
+    private void checkNotStopping() {
+        if (stopping.get()) {
+            throw new IllegalStateException("stopped by shutdown (Ctrl-C); everything created is being removed");
         }
     }
 
     private Map<String, KernelDatapath.Endpoint> setUp(KernelScenario s, PodNetwork net, PortServers servers,
                                                       KernelDatapath datapath) {
         for (KernelScenario.Pod p : s.pods()) {
+            checkNotStopping();
             net.addPod(p.name(), p.ip());
         }
         Set<String> outside = new LinkedHashSet<>();
@@ -97,6 +120,7 @@ public final class KernelScenarioRunner {
             }
         }
         for (String ip : outside) {
+            checkNotStopping();
             net.addPod(ip, ip); // an outside peer: a namespace with that address and no program
         }
         Set<String> listening = new java.util.HashSet<>();
@@ -135,6 +159,7 @@ public final class KernelScenarioRunner {
         try {
             List<Pending> out = new ArrayList<>();
             for (KernelScenario.ProbeSpec p : s.probes()) {
+                checkNotStopping();
                 if (p.protocol() == Protocols.SCTP) {
                     out.add(new Pending(p, null));
                     continue;
