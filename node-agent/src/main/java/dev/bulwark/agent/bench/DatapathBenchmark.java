@@ -56,6 +56,8 @@ public final class DatapathBenchmark {
 
     public Result run(int entries, int iperfSeconds) {
         KernelDatapath.destroy(root);
+        Thread cleanup = new Thread(() -> KernelDatapath.destroy(root), "bench-pin-cleanup"); // Ctrl-C
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             Files.createDirectories(root);
             Path loop = compileBaseline();
@@ -89,6 +91,11 @@ public final class DatapathBenchmark {
             throw new UncheckedIOException(e);
         } finally {
             KernelDatapath.destroy(root);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                // shutting down: the hook removes the pins
+            }
         }
     }
 
