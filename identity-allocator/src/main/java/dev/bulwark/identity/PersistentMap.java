@@ -16,7 +16,8 @@ import java.util.function.BiConsumer;
  */
 final class PersistentMap<K, V> {
 
-    private static final int BUCKETS = 256;
+    private static final int BITS = 10;
+    private static final int BUCKETS = 1 << BITS;
     private static final PersistentMap<?, ?> EMPTY = new PersistentMap<>(emptyBuckets(), 0);
 
     private final HashMap<K, V>[] buckets;
@@ -44,7 +45,7 @@ final class PersistentMap<K, V> {
     private static int bucket(Object key) {
         int h = key.hashCode();
         h ^= h >>> 16;
-        return (h * 0x9E3779B9 >>> 24) & (BUCKETS - 1);
+        return (h * 0x9E3779B9) >>> (32 - BITS);
     }
 
     V get(K key) {
