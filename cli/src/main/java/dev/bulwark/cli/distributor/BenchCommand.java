@@ -10,6 +10,7 @@ import dev.bulwark.policy.distribution.bench.FanoutResult;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Option;
 
 /** {@code bulwark bench}: benchmarks (performance targets live here, never in tests). */
 @Command(name = "bench", description = "Benchmarks; each prints its figures (--output json for one JSON object).",
-        subcommands = {BenchCommand.Fanout.class, dev.bulwark.cli.agent.BenchDatapathCommand.class, dev.bulwark.cli.identity.BenchIdentityCommand.class})
+        subcommands = {BenchCommand.Fanout.class, BenchCommand.PipelineLatency.class, dev.bulwark.cli.agent.BenchDatapathCommand.class, dev.bulwark.cli.identity.BenchIdentityCommand.class})
 public final class BenchCommand {
 
     @Command(name = "fanout", description = {
@@ -99,6 +100,70 @@ public final class BenchCommand {
             doc.put("jvm_max_heap_mib", Runtime.getRuntime().maxMemory() / (1024 * 1024));
             doc.put("cpus", Runtime.getRuntime().availableProcessors());
             return doc;
+        }
+    }
+
+    @Command(name = "pipeline", description = {
+            "End to end inside the distributor: policy object change -> incremental engine -> fan-out -> ACK of every",
+            "affected simulated agent, with identities from a real 3-replica identity store started on loopback."})
+    static final class PipelineLatency implements Callable<Integer> {
+
+        @Mixin
+        OutputOptions output;
+
+        @Option(names = "--agents", defaultValue = "1000", description = "(default ${DEFAULT-VALUE})")
+        int agents;
+
+        @Option(names = "--pods", defaultValue = "1000", description = "(default ${DEFAULT-VALUE})")
+        int pods;
+
+        @Option(names = "--changes", defaultValue = "100", description = "(default ${DEFAULT-VALUE})")
+        int changes;
+
+        @Override
+        public Integer call() throws Exception {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("bulwark-bench-identity");
+            List<dev.bulwark.identity.server.IdentityAllocatorServer> replicas = new java.util.ArrayList<>();
+            try {
+                for (var c : dev.bulwark.identity.server.IdentityAllocatorConfig.loopbackCluster(3, dir, 1)) {
+                    replicas.add(dev.bulwark.identity.server.IdentityAllocatorServer.start(c));
+                }
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+                while (replicas.stream().noneMatch(dev.bulwark.identity.server.IdentityAllocatorServer::isLeader)) {
+                    if (System.nanoTime() > deadline) {
+                        output.error("the identity store elected no leader");
+                        return ExitCode.UNAVAILABLE;
+                    }
+                    Thread.sleep(50);
+                }
+                PrintWriter progress = output.json() ? new PrintWriter(new StringWriter()) : output.err();
+                try (var identity = new dev.bulwark.policy.distribution.pipeline.GrpcIdentitySource(
+                        replicas.stream().map(dev.bulwark.identity.server.IdentityAllocatorServer::grpcAddress).toList(),
+                        java.time.Duration.ofSeconds(10))) {
+                    var r = new dev.bulwark.policy.distribution.bench.PipelineBenchmark(agents, pods, changes, identity, progress).run();
+                    Map<String, Object> doc = new LinkedHashMap<>();
+                    doc.put("benchmark", "pipeline");
+                    doc.put("agents", r.agents());
+                    doc.put("pods", r.pods());
+                    doc.put("changes", r.changes());
+                    doc.put("object_change_to_all_acked_p50_ms", r.p50Ms());
+                    doc.put("object_change_to_all_acked_p99_ms", r.p99Ms());
+                    doc.put("object_change_to_all_acked_max_ms", r.maxMs());
+                    if (output.json()) {
+                        Json.print(output.out(), doc);
+                    } else {
+                        Table t = new Table("MEASURE", "VALUE");
+                        doc.forEach((k, v) -> t.row(k, v instanceof Double d ? String.format("%.2f", d) : v));
+                        t.print(output.out());
+                        output.out().flush();
+                    }
+                }
+                return ExitCode.OK;
+            } finally {
+                for (var r : replicas) {
+                    r.close();
+                }
+            }
         }
     }
 }

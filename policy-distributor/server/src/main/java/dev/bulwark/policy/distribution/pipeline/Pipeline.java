@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * recompute after a short coalescing window, so a burst of events costs one recompute; the recompute
  * reads a snapshot of the {@link ObjectStore}. The diff against the previous desired state is what the
  * loop receives, so only agents whose view changed get anything, and a no-op relist publishes nothing.
- * When the identity service is unavailable the last state stays and the recompute is retried.
+ * When the identity service is unavailable the last state stays and the recompute is retried. Identities
+ * are cached by label set and only new label sets are allocated; every 60 s the cache is dropped so the
+ * next recompute re-allocates (idempotently) and re-takes any reference the store let lapse.
  */
 public final class Pipeline implements AutoCloseable {
 
@@ -40,6 +42,10 @@ public final class Pipeline implements AutoCloseable {
     private final ScheduledExecutorService thread;
     private final Map<KubeObject.Key, String> reported = new HashMap<>();
     private ClusterState desired = ClusterState.EMPTY;
+    /** Label set → identity, so a recompute allocates only new label sets (Allocate is a Raft write). */
+    private final Map<LabelSet, Integer> identityCache = new HashMap<>();
+    private long identityCacheFilledAt = System.nanoTime();
+    private static final Duration IDENTITY_REFRESH = Duration.ofSeconds(60);
     private boolean scheduled;
     private long recomputes;
     private CompletableFuture<Void> idle = CompletableFuture.completedFuture(null);
@@ -128,10 +134,18 @@ public final class Pipeline implements AutoCloseable {
         PodEndpoints.Extraction extraction = PodEndpoints.extract(objects);
         Map<String, List<LabelSet>> byOwner = new HashMap<>();
         extraction.endpoints().forEach(e -> byOwner.computeIfAbsent(e.nodeName(), n -> new ArrayList<>()).add(e.labels()));
-        Map<LabelSet, Integer> ids = new HashMap<>();
+        if (System.nanoTime() - identityCacheFilledAt > IDENTITY_REFRESH.toNanos()) {
+            // Re-allocating everything now and then re-takes references the store may have dropped.
+            identityCache.clear();
+            identityCacheFilledAt = System.nanoTime();
+        }
+        Map<LabelSet, Integer> ids = identityCache;
         try {
             for (var owner : byOwner.entrySet()) {
-                ids.putAll(identities.identities(owner.getKey(), owner.getValue().stream().distinct().toList()));
+                List<LabelSet> missing = owner.getValue().stream().distinct().filter(s -> !ids.containsKey(s)).toList();
+                if (!missing.isEmpty()) {
+                    ids.putAll(identities.identities(owner.getKey(), missing));
+                }
             }
         } catch (IdentitySource.IdentityUnavailableException e) {
             LOG.warn("identities unavailable ({}); keeping the last state and retrying", e.getMessage());
