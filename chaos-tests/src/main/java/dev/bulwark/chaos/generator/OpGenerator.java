@@ -7,8 +7,9 @@ import java.util.random.RandomGenerator;
 /**
  * The seeded plan of client operations. Operations are spaced evenly at the configured rate with a
  * seeded jitter inside each slot; none are planned during quiesce; the final-reads phase reads every key
- * once, in a seeded order, at the same rate. Keys are drawn with a hot set (half the operations go to
- * the first tenth of the keys) so that operations on one label set are concurrent.
+ * once, in a seeded order, at the same rate or 1000/s, whichever is faster. Keys are drawn with a hot
+ * set (half the operations go to the first tenth of the keys) so that operations on one label set are
+ * concurrent.
  *
  * <p>Not thread-safe: the runner hands out operations under its own lock.
  */
@@ -16,7 +17,11 @@ public final class OpGenerator {
 
     private final GeneratorConfig config;
     private final RandomGenerator random;
+    /** Final reads go at least this fast (1000/s), so a large key space does not make them the longest phase. */
+    private static final long FINAL_READ_INTERVAL_NANOS = 1_000_000;
+
     private final long intervalNanos;
+    private final long finalIntervalNanos;
     private final int[] finalOrder;
     private long sequence;
     private long timedSlot;
@@ -27,6 +32,7 @@ public final class OpGenerator {
         this.config = config;
         this.random = random;
         this.intervalNanos = 1_000_000_000L / config.ratePerSecond();
+        this.finalIntervalNanos = Math.min(intervalNanos, FINAL_READ_INTERVAL_NANOS);
         this.finalOrder = shuffled(config.keys(), random);
     }
 
@@ -42,7 +48,7 @@ public final class OpGenerator {
             return Optional.of(new PlannedOp(sequence++, at, phase, f, pickKey()));
         }
         if (finalIndex < finalOrder.length) {
-            long finalAt = config.phaseStartNanos(Phase.FINAL_READS) + finalIndex * intervalNanos;
+            long finalAt = config.phaseStartNanos(Phase.FINAL_READS) + finalIndex * finalIntervalNanos;
             return Optional.of(new PlannedOp(sequence++, finalAt, Phase.FINAL_READS, Op.READ, finalOrder[finalIndex++]));
         }
         return Optional.empty();
