@@ -21,6 +21,7 @@ public final class Bulwark {
     /** Runs the CLI with the given streams; returns the exit code (used by tests). */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Bulwark());
+        addHelpOption(cli);
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -30,6 +31,17 @@ public final class Bulwark {
             return ExitCode.INTERNAL;
         });
         return cli.execute(args);
+    }
+
+    /** Every command and group answers {@code -h/--help}, whether or not its class declares it. */
+    private static void addHelpOption(CommandLine command) {
+        CommandLine.Model.CommandSpec spec = command.getCommandSpec();
+        boolean hasHelp = spec.options().stream().anyMatch(CommandLine.Model.OptionSpec::usageHelp);
+        if (!hasHelp && spec.findOption("--help") == null && spec.findOption("-h") == null) {
+            spec.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                    .description("Show this help message and exit.").build());
+        }
+        command.getSubcommands().values().forEach(Bulwark::addHelpOption);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -28,6 +28,18 @@ class BulwarkCliTest {
     }
 
     @Test
+    void everyCommandAnswersHelp() {
+        for (String[] command : new String[][] {{"labels"}, {"labels", "parse"}, {"policy"}, {"policy", "verdict"},
+                {"bench"}, {"identity"}, {"allocator"}, {"spiffe-id"}, {"up"}, {"demo"}, {"status"}}) {
+            String[] args = java.util.Arrays.copyOf(command, command.length + 1);
+            args[command.length] = "--help";
+            Result r = run(args);
+            assertEquals(ExitCode.OK, r.code(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.out().startsWith("Usage: bulwark " + String.join(" ", command)), r.out());
+        }
+    }
+
+    @Test
     void labelsParsePrintsCanonicalFormAsTableAndJson() {
         Result table = run("labels", "parse", "app=web", "k8s:io.kubernetes.pod.namespace=x");
         assertEquals(ExitCode.OK, table.code(), table.err());
