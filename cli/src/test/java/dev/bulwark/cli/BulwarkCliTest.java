@@ -3,25 +3,18 @@ package dev.bulwark.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 
 class BulwarkCliTest {
 
-    private record Result(int code, String out, String err) {
-    }
 
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Bulwark.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void helpListsCommandsAndExitCodes() {
-        Result r = run("--help");
+        CliRun r = run("--help");
         assertEquals(ExitCode.OK, r.code());
         assertTrue(r.out().contains("labels"), r.out());
         assertTrue(r.out().contains("Exit codes:"), r.out());
@@ -33,7 +26,7 @@ class BulwarkCliTest {
                 {"bench"}, {"identity"}, {"allocator"}, {"spiffe-id"}, {"up"}, {"demo"}, {"status"}}) {
             String[] args = java.util.Arrays.copyOf(command, command.length + 1);
             args[command.length] = "--help";
-            Result r = run(args);
+            CliRun r = run(args);
             assertEquals(ExitCode.OK, r.code(), String.join(" ", args) + ": " + r.err());
             assertTrue(r.out().startsWith("Usage: bulwark " + String.join(" ", command)), r.out());
         }
@@ -41,18 +34,18 @@ class BulwarkCliTest {
 
     @Test
     void labelsParsePrintsCanonicalFormAsTableAndJson() {
-        Result table = run("labels", "parse", "app=web", "k8s:io.kubernetes.pod.namespace=x");
+        CliRun table = run("labels", "parse", "app=web", "k8s:io.kubernetes.pod.namespace=x");
         assertEquals(ExitCode.OK, table.code(), table.err());
         assertTrue(table.out().contains("canonical: k8s:app=web;k8s:io.kubernetes.pod.namespace=x;"), table.out());
 
-        Result json = run("labels", "parse", "--output", "json", "reserved:host");
+        CliRun json = run("labels", "parse", "--output", "json", "reserved:host");
         assertEquals(ExitCode.OK, json.code(), json.err());
         assertEquals("{\"canonical\":\"reserved:host=;\",\"labels\":[\"reserved:host\"]}", json.out().strip());
     }
 
     @Test
     void badLabelIsAProblemNamingThePosition() {
-        Result r = run("labels", "parse", "app=web", "app=has space");
+        CliRun r = run("labels", "parse", "app=web", "app=has space");
         assertEquals(ExitCode.PROBLEM, r.code());
         assertTrue(r.err().contains("labels[1]"), r.err());
         assertEquals("", r.out());
@@ -60,7 +53,7 @@ class BulwarkCliTest {
 
     @Test
     void unknownOptionIsAUsageError() {
-        Result r = run("labels", "parse", "--no-such-option", "a=b");
+        CliRun r = run("labels", "parse", "--no-such-option", "a=b");
         assertEquals(ExitCode.USAGE, r.code());
     }
 }
