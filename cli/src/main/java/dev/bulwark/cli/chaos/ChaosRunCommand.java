@@ -170,7 +170,10 @@ final class ChaosRunCommand implements Callable<Integer> {
             peers.forEach((n, ip) -> peerList.add(n + "=" + ip + ":" + grpcPort));
             List<String> cmd = new ArrayList<>(launcher);
             cmd.addAll(List.of("allocator", "start", "--id", node, "--peers", String.join(",", peerList),
-                    "--data", data.toString(), "--cluster-id", Integer.toString(CLUSTER_ID)));
+                    "--data", data.toString(), "--cluster-id", Integer.toString(CLUSTER_ID),
+                    // The checkers model a write-once register: no lease expiry or garbage collection may
+                    // release an identity during a run, even after minutes without a successful KeepAlive.
+                    "--lease-ttl", "86400s", "--grace-period", "86400s"));
             if (join) {
                 cmd.add("--join");
             }
