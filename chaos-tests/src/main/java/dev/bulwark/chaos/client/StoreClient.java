@@ -146,6 +146,11 @@ public final class StoreClient implements AutoCloseable {
                     node = nodes.get((nodes.indexOf(node) + 1) % nodes.size());
                     sleepQuietly(Math.min(50, (deadline - System.nanoTime()) / 1_000_000));
                 }
+                // Out of time after the backoff: stop here rather than start a call that gRPC fails with
+                // DEADLINE_EXCEEDED before sending it (that would turn a definite fail into an info).
+                if (System.nanoTime() >= deadline - 1_000_000) {
+                    break;
+                }
             }
         }
         return new Completion(ambiguous ? OpType.INFO : OpType.FAIL, OpValue.ofKey(key), lastError);
