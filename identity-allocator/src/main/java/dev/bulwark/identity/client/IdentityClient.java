@@ -16,6 +16,8 @@ import dev.bulwark.proto.identity.v1.ReleaseRequest;
 import dev.bulwark.proto.identity.v1.ReleaseResponse;
 import dev.bulwark.proto.identity.v1.WatchRequest;
 import dev.bulwark.proto.identity.v1.WatchResponse;
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -83,8 +85,9 @@ public final class IdentityClient implements AutoCloseable {
     private final Options options;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final AtomicReference<String> target;
+    private final ChannelCredentials credentials;
 
-    private IdentityClient(List<String> addresses, Options options) {
+    private IdentityClient(List<String> addresses, Options options, ChannelCredentials credentials) {
         if (addresses.isEmpty()) {
             throw new IllegalArgumentException("addresses: at least one replica address (host:port) is required");
         }
@@ -94,15 +97,21 @@ public final class IdentityClient implements AutoCloseable {
         this.addresses = List.copyOf(addresses);
         this.options = options;
         this.target = new AtomicReference<>(addresses.getFirst());
+        this.credentials = java.util.Objects.requireNonNull(credentials, "credentials");
     }
 
     /** A client of the replicas at {@code addresses} ({@code host:port} each) with {@link Options#DEFAULT}. */
     public static IdentityClient connect(List<String> addresses) {
-        return new IdentityClient(addresses, Options.DEFAULT);
+        return new IdentityClient(addresses, Options.DEFAULT, InsecureChannelCredentials.create());
     }
 
     public static IdentityClient connect(List<String> addresses, Options options) {
-        return new IdentityClient(addresses, options);
+        return new IdentityClient(addresses, options, InsecureChannelCredentials.create());
+    }
+
+    /** A client dialling with {@code credentials}, e.g. mesh-auth's mTLS credentials carrying a node SVID. */
+    public static IdentityClient connect(List<String> addresses, Options options, ChannelCredentials credentials) {
+        return new IdentityClient(addresses, options, credentials);
     }
 
     /** Allocates (or finds) the identity of each label set and references it for {@code owner}. */
@@ -253,7 +262,7 @@ public final class IdentityClient implements AutoCloseable {
     private ManagedChannel channel(String address) {
         return channels.computeIfAbsent(address, a -> {
             int colon = a.lastIndexOf(':');
-            return NettyChannelBuilder.forAddress(a.substring(0, colon), parsePort(a)).usePlaintext().build();
+            return NettyChannelBuilder.forAddress(a.substring(0, colon), parsePort(a), credentials).build();
         });
     }
 

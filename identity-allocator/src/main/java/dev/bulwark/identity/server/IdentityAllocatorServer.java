@@ -8,7 +8,9 @@ import dev.bulwark.identity.grpc.RequestReader;
 import dev.bulwark.identity.raft.ChangeFeed;
 import dev.bulwark.identity.raft.IdentityStateMachine;
 import dev.bulwark.identity.raft.RaftGateway;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.netty.NettyServerBuilder;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
@@ -50,7 +52,8 @@ public final class IdentityAllocatorServer implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final HTTPServer metricsServer;
 
-    private IdentityAllocatorServer(IdentityAllocatorConfig config, InstantSource clock) throws IOException {
+    private IdentityAllocatorServer(IdentityAllocatorConfig config, InstantSource clock, ServerCredentials credentials)
+            throws IOException {
         this.config = config;
         AllocatorMetrics metrics = new AllocatorMetrics();
         this.stateMachine = new IdentityStateMachine(new IdentityAllocator(config.policy()),
@@ -71,7 +74,7 @@ public final class IdentityAllocatorServer implements AutoCloseable {
         this.gateway = new RaftGateway(raft, groupId, stateMachine, clock,
                 config.raft().maxBatchLabelSets(), config.raft().maxWritesInFlight());
         Peer self = config.self();
-        this.grpc = NettyServerBuilder.forAddress(new InetSocketAddress(self.host(), self.port()))
+        this.grpc = NettyServerBuilder.forAddress(new InetSocketAddress(self.host(), self.port()), credentials)
                 .addService(new IdentityGrpcService(gateway, stateMachine.feed(), config.policy(),
                         new RequestReader(config.policy(), config.filter())))
                 .build().start();
@@ -91,7 +94,18 @@ public final class IdentityAllocatorServer implements AutoCloseable {
 
     /** Starts a replica; {@code clock} stamps the entries it proposes while leader. */
     public static IdentityAllocatorServer start(IdentityAllocatorConfig config, InstantSource clock) throws IOException {
-        return new IdentityAllocatorServer(config, clock);
+        return new IdentityAllocatorServer(config, clock, InsecureServerCredentials.create());
+    }
+
+    /**
+     * Starts a replica whose IdentityService accepts only what {@code credentials} admits: mesh-auth's
+     * {@code MeshTls.serverCredentials(true)} makes every client present a valid SVID in the TLS handshake
+     * (a client without one, of an untrusted trust domain, or expired never reaches a call). Raft traffic
+     * between replicas is not covered by these credentials.
+     */
+    public static IdentityAllocatorServer start(IdentityAllocatorConfig config, InstantSource clock,
+                                                ServerCredentials credentials) throws IOException {
+        return new IdentityAllocatorServer(config, clock, java.util.Objects.requireNonNull(credentials, "credentials"));
     }
 
     private void tick() {
