@@ -25,6 +25,13 @@ public record AllocationPolicy(int clusterId, IdentityLayout layout, Duration le
     public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(60);
     public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofMinutes(5);
     public static final Duration DEFAULT_QUARANTINE = Duration.ofMinutes(15);
+    /**
+     * A gap in log time longer than this between two applied entries means nothing could commit for that
+     * long (the leader proposes a Tick every second), so no owner could renew its lease either; every live
+     * lease then gets a full TTL from the entry that ended the gap. Five Tick periods: long enough that a
+     * loaded machine's commit latency does not trigger it, short against any sensible lease TTL.
+     */
+    public static final Duration LEASE_STALL_GAP = Duration.ofSeconds(5);
 
     public AllocationPolicy {
         if (layout == null) {

@@ -17,6 +17,13 @@ import java.util.Set;
  * leader's stamp in the entry, made monotonic here so a new leader with a slower clock cannot move time
  * back), no randomness, no dependence on hash iteration order (expiries are processed in sorted order).
  *
+ * <p>Leases survive commit stalls, as etcd's lessor promotes every lease to a full TTL when a new leader
+ * takes over: when an entry is the first of a new Raft term, or its log time is more than
+ * {@link AllocationPolicy#LEASE_STALL_GAP} after the previous entry's, every live lease is extended to
+ * at least {@code now + leaseTtl}. During an election or a stall no KeepAlive can commit, so without
+ * this the log time that accumulated in the meantime would expire every owner at once. Both triggers
+ * are read from the log (the entry's term, the stamps), so all replicas extend at the same entry.
+ *
  * <p>Per entry, log time first expires what is due: leases (dropping their owners' references), then
  * grace periods (releasing the identity and quarantining its number), then quarantines. Then each command
  * runs in order. A command that cannot be satisfied (a full range) changes nothing and yields a typed
@@ -40,7 +47,13 @@ public final class IdentityAllocator {
 
     /** Applies one log entry: {@code commands} in order, at leader-stamped time {@code logTimeMs}. */
     public Transition apply(IdentityTable table, List<IdentityCommand> commands, long logTimeMs) {
-        Work w = new Work(table, Math.max(table.timeMs, logTimeMs), policy);
+        return apply(table, table.term, commands, logTimeMs);
+    }
+
+    /** Applies one log entry of Raft term {@code term}: see the class doc for what a new term changes. */
+    public Transition apply(IdentityTable table, long term, List<IdentityCommand> commands, long logTimeMs) {
+        Work w = new Work(table, Math.max(table.timeMs, logTimeMs), term, policy);
+        w.extendLeasesAfterInterruption(table.timeMs, term != table.term);
         w.expire();
         List<Outcome> outcomes = new ArrayList<>(commands.size());
         for (IdentityCommand c : commands) {
@@ -58,6 +71,7 @@ public final class IdentityAllocator {
     private static final class Work {
         final AllocationPolicy policy;
         final long now;
+        final long term;
         final PersistentMap.Editor<Integer, IdentityRecord> byId;
         final PersistentMap.Editor<LabelSet, Integer> byLabels;
         final PersistentMap.Editor<String, Lease> leases;
@@ -68,9 +82,10 @@ public final class IdentityAllocator {
         int nextCandidate;
         long nextDeadline;
 
-        Work(IdentityTable t, long now, AllocationPolicy policy) {
+        Work(IdentityTable t, long now, long term, AllocationPolicy policy) {
             this.policy = policy;
             this.now = now;
+            this.term = term;
             this.byId = t.byId.edit();
             this.byLabels = t.byLabels.edit();
             this.leases = t.leases.edit();
@@ -83,7 +98,26 @@ public final class IdentityAllocator {
 
         IdentityTable build() {
             return new IdentityTable(byId.build(), byLabels.build(), leases.build(), unreferenced.build(),
-                    quarantine.build(), revision, now, nextCandidate, nextDeadline);
+                    quarantine.build(), revision, now, term, nextCandidate, nextDeadline);
+        }
+
+        /**
+         * A new leader or a stall: give every live lease a full TTL from now. Every lease in the table is
+         * live as of {@code previousMs} (expiry ran at that entry), so none that had lapsed before the
+         * interruption comes back.
+         */
+        void extendLeasesAfterInterruption(long previousMs, boolean newTerm) {
+            if (!newTerm && now - previousMs <= AllocationPolicy.LEASE_STALL_GAP.toMillis()) {
+                return;
+            }
+            long until = now + policy.leaseTtl().toMillis();
+            for (String owner : leases.keys()) {
+                Lease l = leases.get(owner);
+                if (l.expiresAtMs() < until) {
+                    leases.put(owner, new Lease(owner, until, l.references()));
+                }
+            }
+            // nextDeadline stays a valid lower bound (it may now be early); expire() recomputes it.
         }
 
         void expire() {

@@ -18,7 +18,7 @@ import java.util.Optional;
 public final class IdentityTable {
 
     private static final IdentityTable EMPTY = new IdentityTable(PersistentMap.empty(), PersistentMap.empty(),
-            PersistentMap.empty(), PersistentMap.empty(), PersistentMap.empty(), 0, 0, 0, Long.MAX_VALUE);
+            PersistentMap.empty(), PersistentMap.empty(), PersistentMap.empty(), 0, 0, 0, 0, Long.MAX_VALUE);
 
     final PersistentMap<Integer, IdentityRecord> byId;
     final PersistentMap<LabelSet, Integer> byLabels;
@@ -29,6 +29,8 @@ public final class IdentityTable {
     final PersistentMap<Integer, Long> quarantine;
     final long revision;
     final long timeMs;
+    /** The Raft term of the last applied entry (0 before the first); a change means a new leader. */
+    final long term;
     /** Where the search for a free number starts (0: at the start of the range). */
     final int nextCandidate;
     /** No lease, grace period or quarantine ends before this log time (a lower bound; may be early). */
@@ -36,8 +38,8 @@ public final class IdentityTable {
 
     IdentityTable(PersistentMap<Integer, IdentityRecord> byId, PersistentMap<LabelSet, Integer> byLabels,
                   PersistentMap<String, Lease> leases, PersistentMap<Integer, Long> unreferenced,
-                  PersistentMap<Integer, Long> quarantine, long revision, long timeMs, int nextCandidate,
-                  long nextDeadlineMs) {
+                  PersistentMap<Integer, Long> quarantine, long revision, long timeMs, long term,
+                  int nextCandidate, long nextDeadlineMs) {
         this.byId = byId;
         this.byLabels = byLabels;
         this.leases = leases;
@@ -45,6 +47,7 @@ public final class IdentityTable {
         this.quarantine = quarantine;
         this.revision = revision;
         this.timeMs = timeMs;
+        this.term = term;
         this.nextCandidate = nextCandidate;
         this.nextDeadlineMs = nextDeadlineMs;
     }
@@ -61,6 +64,11 @@ public final class IdentityTable {
     /** The log time of the last applied entry, ms since the epoch. */
     public long timeMs() {
         return timeMs;
+    }
+
+    /** The Raft term of the last applied entry; part of the snapshot so replicas agree on leader changes. */
+    public long term() {
+        return term;
     }
 
     /** Where the search for the next free number starts; part of the snapshot so replicas agree. */
@@ -140,7 +148,8 @@ public final class IdentityTable {
 
     /** Rebuilds a table from its parts (a snapshot); derived indexes are recomputed. */
     public static IdentityTable restore(List<IdentityRecord> identities, List<Lease> leaseList,
-                                        List<long[]> quarantined, long revision, long timeMs, int nextCandidate) {
+                                        List<long[]> quarantined, long revision, long timeMs, long term,
+                                        int nextCandidate) {
         PersistentMap.Editor<Integer, IdentityRecord> ids = PersistentMap.<Integer, IdentityRecord>empty().edit();
         PersistentMap.Editor<LabelSet, Integer> labels = PersistentMap.<LabelSet, Integer>empty().edit();
         PersistentMap.Editor<Integer, Long> unref = PersistentMap.<Integer, Long>empty().edit();
@@ -157,6 +166,6 @@ public final class IdentityTable {
         quarantined.forEach(e -> q.put((int) e[0], e[1]));
         // A deadline of 0 makes the next apply scan everything once and compute the real bound.
         return new IdentityTable(ids.build(), labels.build(), leaseMap.build(), unref.build(), q.build(),
-                revision, timeMs, nextCandidate, 0);
+                revision, timeMs, term, nextCandidate, 0);
     }
 }

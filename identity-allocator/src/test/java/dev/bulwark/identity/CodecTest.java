@@ -33,7 +33,7 @@ class CodecTest {
         IdentityTable t = a.apply(IdentityTable.empty(), new IdentityCommand.Allocate("n1",
                 List.of(LabelSet.parse(List.of("app=a")), LabelSet.parse(List.of("app=b")))), 1000).table();
         t = a.apply(t, new IdentityCommand.Release("n1", List.of(65536)), 2000).table();
-        t = a.apply(t, new IdentityCommand.Tick(), 2000 + 300_000).table();
+        t = a.apply(t, 7, List.of(new IdentityCommand.Tick()), 2000 + 300_000).table();
         Path file = dir.resolve("snap");
         TableSnapshotFormat.write(t, file);
         IdentityTable back = TableSnapshotFormat.read(file);
@@ -41,6 +41,7 @@ class CodecTest {
         assertEquals(t.leases(), back.leases());
         assertEquals(t.revision(), back.revision());
         assertEquals(t.timeMs(), back.timeMs());
+        assertEquals(7, back.term());
         assertEquals(t.nextCandidate(), back.nextCandidate());
         assertEquals(t.quarantineEndsMs(65536), back.quarantineEndsMs(65536));
         // The restored table must evolve exactly as the original.

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
  * set and one label set per id; ids in range; an id is never reused while quarantined, and never for a
  * different label set until its quarantine ended; owners sorted and unique; revisions strictly
  * increasing with no gaps; and that a replica restored from a snapshot mid-stream stays identical.
+ * Entries come from changing Raft terms with occasional commit stalls; every lease must end exactly when
+ * a separate model says (renewals, plus a full TTL from each new term or stall), never earlier.
  */
 class IdentityAllocatorSimulationTest {
 
@@ -41,19 +43,27 @@ class IdentityAllocatorSimulationTest {
             IdentityTable shadow = null;
             long time = 1_000_000;
             long lastRevision = 0;
+            long term = 1;
+            Map<String, Long> modelLeases = new HashMap<>();
             Map<Integer, Long> releasedAt = new HashMap<>();
             Map<Integer, LabelSet> everBound = new HashMap<>();
             Path snap = Files.createTempFile("identity-sim", ".snap");
             try {
                 for (int step = 0; step < 3000; step++) {
-                    time += random.nextInt(4000);
+                    // Mostly a leader's Ticks apart; sometimes a stall of up to three TTLs.
+                    time += random.nextInt(50) == 0 ? random.nextInt(90_000) : random.nextInt(2000);
+                    if (random.nextInt(20) == 0) {
+                        term += 1 + random.nextInt(2);
+                    }
                     List<IdentityCommand> entry = new ArrayList<>();
                     int n = 1 + random.nextInt(4);
                     for (int k = 0; k < n; k++) {
                         entry.add(randomCommand(random, table));
                     }
                     long stamp = time - random.nextInt(3000);
-                    Transition t = allocator.apply(table, entry, stamp);
+                    Transition t = allocator.apply(table, term, entry, stamp);
+                    modelLeases(modelLeases, table, term, entry, t, policy);
+                    assertEquals(modelLeases, leaseExpiries(t.table()), "lease expiries at step " + step);
                     for (IdentityChange c : t.changes()) {
                         assertEquals(++lastRevision, c.revision(), "revisions are gapless and increasing");
                         int id = c.identity().id();
@@ -74,7 +84,7 @@ class IdentityAllocatorSimulationTest {
                         TableSnapshotFormat.write(table, snap);
                         shadow = TableSnapshotFormat.read(snap);
                     } else if (shadow != null) {
-                        shadow = allocator.apply(shadow, entry, stamp).table();
+                        shadow = allocator.apply(shadow, term, entry, stamp).table();
                         assertEquals(table.all(), shadow.all(), "replica restored from a snapshot diverged at step " + step);
                         assertEquals(table.revision(), shadow.revision());
                     }
@@ -85,6 +95,35 @@ class IdentityAllocatorSimulationTest {
             assertTrue(lastRevision > 100, "the stream allocated and released: " + lastRevision);
             assertFalse(everBound.isEmpty());
         });
+    }
+
+    /**
+     * The lease rules restated independently: a new term or a log-time gap over the stall bound gives
+     * every live lease a full TTL, then due leases end, then Allocate (unless the range was full) and
+     * KeepAlive renew.
+     */
+    private static void modelLeases(Map<String, Long> leases, IdentityTable before, long term,
+                                    List<IdentityCommand> entry, Transition t, AllocationPolicy policy) {
+        long now = t.table().timeMs();
+        long ttl = policy.leaseTtl().toMillis();
+        if (term != before.term() || now - before.timeMs() > AllocationPolicy.LEASE_STALL_GAP.toMillis()) {
+            leases.replaceAll((owner, expires) -> Math.max(expires, now + ttl));
+        }
+        leases.values().removeIf(expires -> expires <= now);
+        for (int i = 0; i < entry.size(); i++) {
+            boolean allocated = t.outcomes().get(i) instanceof Outcome.Allocated;
+            switch (entry.get(i)) {
+                case IdentityCommand.Allocate a when allocated -> leases.put(a.owner(), now + ttl);
+                case IdentityCommand.KeepAlive k -> leases.put(k.owner(), now + ttl);
+                default -> { }
+            }
+        }
+    }
+
+    private static Map<String, Long> leaseExpiries(IdentityTable table) {
+        Map<String, Long> out = new HashMap<>();
+        table.leases().forEach(l -> out.put(l.owner(), l.expiresAtMs()));
+        return out;
     }
 
     private static IdentityCommand randomCommand(RandomGenerator random, IdentityTable table) {

@@ -25,6 +25,14 @@ class IdentityAllocatorTest {
         return LabelSet.parse(List.of(labels));
     }
 
+    /** Log time passing normally: the leader's Tick every second up to {@code toMs}, in one term. */
+    private IdentityTable idle(IdentityTable table, long toMs) {
+        for (long t = table.timeMs() + 1000; t < toMs; t += 1000) {
+            table = allocator.apply(table, new IdentityCommand.Tick(), t).table();
+        }
+        return allocator.apply(table, new IdentityCommand.Tick(), toMs).table();
+    }
+
     private static Outcome.Allocated allocated(Transition t) {
         return assertInstanceOf(Outcome.Allocated.class, t.outcomes().getFirst());
     }
@@ -67,6 +75,7 @@ class IdentityAllocatorTest {
             table = allocator.apply(table, new IdentityCommand.Release("n1", List.of(id, 12345 + (3 << 16))), T0 + 1000).table();
         }
         assertEquals(T0 + 1000, table.byId(id).orElseThrow().unreferencedSinceMs());
+        table = idle(table, T0 + 1000 + 299_000);
         table = allocator.apply(table, new IdentityCommand.KeepAlive("n1"), T0 + 1000 + 299_999).table();
         assertTrue(table.byId(id).isPresent(), "still inside the 5 minute grace period");
 
@@ -89,7 +98,7 @@ class IdentityAllocatorTest {
         table = allocator.apply(table, new IdentityCommand.Allocate("n2", List.of(set("app=web"))), T0 + 10_000).table();
         assertEquals(0, table.byId(id).orElseThrow().unreferencedSinceMs());
         // n2's lease (60 s) lapses at T0+70 s, which starts a new grace period: still present after T0+300 s.
-        table = allocator.apply(table, new IdentityCommand.Tick(), T0 + 300_001).table();
+        table = idle(table, T0 + 300_001);
         assertEquals(T0 + 70_000, table.byId(id).orElseThrow().unreferencedSinceMs());
     }
 
@@ -97,13 +106,69 @@ class IdentityAllocatorTest {
     void expiredLeaseDropsReferences() {
         Transition t = allocator.apply(IdentityTable.empty(), new IdentityCommand.Allocate("n1", List.of(set("app=web"))), T0);
         int id = allocated(t).allocations().getFirst().id();
-        IdentityTable table = allocator.apply(t.table(), new IdentityCommand.Tick(), T0 + 59_999).table();
+        IdentityTable table = idle(t.table(), T0 + 59_999);
         assertEquals(List.of("n1"), table.byId(id).orElseThrow().owners());
         table = allocator.apply(table, new IdentityCommand.Tick(), T0 + 60_000).table();
         assertTrue(table.byId(id).orElseThrow().owners().isEmpty(), "lease expired at 60 s");
         assertTrue(table.lease("n1").isEmpty());
-        table = allocator.apply(table, new IdentityCommand.Tick(), T0 + 60_000 + 300_000).table();
+        table = idle(table, T0 + 60_000 + 300_000);
         assertTrue(table.byId(id).isEmpty(), "released after the grace period");
+    }
+
+    @Test
+    void aCommitStallLongerThanTheTtlDropsNoReference() {
+        // The chaos run's failure: 151 s in which nothing committed, then the first entry after the stall.
+        Transition t = allocator.apply(IdentityTable.empty(), 1, List.of(new IdentityCommand.Allocate("n1",
+                List.of(set("app=web")))), T0);
+        int id = allocated(t).allocations().getFirst().id();
+        IdentityTable table = idle(t.table(), T0 + 30_000);
+        long end = T0 + 30_000 + 151_000;
+        table = allocator.apply(table, new IdentityCommand.Tick(), end).table();
+        assertEquals(List.of("n1"), table.byId(id).orElseThrow().owners(), "the stall expired nobody");
+        assertEquals(end + 60_000, table.lease("n1").orElseThrow().expiresAtMs(), "a full TTL from the stall's end");
+        assertEquals(0, table.byId(id).orElseThrow().unreferencedSinceMs());
+    }
+
+    @Test
+    void anOwnerThatStopsAfterTheStallIsDroppedOneTtlLater() {
+        Transition t = allocator.apply(IdentityTable.empty(), new IdentityCommand.Allocate("n1", List.of(set("app=web"))), T0);
+        int id = allocated(t).allocations().getFirst().id();
+        long end = T0 + 200_000;
+        IdentityTable table = allocator.apply(t.table(), new IdentityCommand.Tick(), end).table();
+        table = idle(table, end + 59_999);
+        assertEquals(List.of("n1"), table.byId(id).orElseThrow().owners());
+        table = allocator.apply(table, new IdentityCommand.Tick(), end + 60_000).table();
+        assertTrue(table.byId(id).orElseThrow().owners().isEmpty(), "no KeepAlive for a TTL after the stall");
+        assertEquals(end + 60_000, table.byId(id).orElseThrow().unreferencedSinceMs());
+    }
+
+    @Test
+    void aGapNoLongerThanTheStallBoundExtendsNothing() {
+        IdentityTable table = allocator.apply(IdentityTable.empty(), new IdentityCommand.KeepAlive("n1"), T0).table();
+        table = idle(table, T0 + 50_000);
+        table = allocator.apply(table, new IdentityCommand.Tick(), T0 + 50_000 + AllocationPolicy.LEASE_STALL_GAP.toMillis()).table();
+        assertEquals(T0 + 60_000, table.lease("n1").orElseThrow().expiresAtMs());
+        table = idle(table, T0 + 61_000);
+        assertTrue(table.lease("n1").isEmpty());
+    }
+
+    @Test
+    void aNewTermGivesEveryLiveLeaseAFullTtlButRevivesNoLapsedOne() {
+        IdentityTable table = allocator.apply(IdentityTable.empty(), 3, List.of(new IdentityCommand.KeepAlive("n1"),
+                new IdentityCommand.KeepAlive("n2")), T0).table();
+        table = idle(table, T0 + 39_000);
+        table = allocator.apply(table, 3, List.of(new IdentityCommand.KeepAlive("n2")), T0 + 40_000).table();
+        table = idle(table, T0 + 59_000);
+        assertEquals(T0 + 60_000, table.lease("n1").orElseThrow().expiresAtMs());
+        // Half a second later, a new leader's first entry: an election, not a stall.
+        table = allocator.apply(table, 4, List.of(new IdentityCommand.Tick()), T0 + 59_500).table();
+        assertEquals(T0 + 119_500, table.lease("n1").orElseThrow().expiresAtMs());
+        assertEquals(T0 + 119_500, table.lease("n2").orElseThrow().expiresAtMs());
+        assertEquals(4, table.term());
+        table = idle(table, T0 + 119_500);
+        assertTrue(table.leases().isEmpty(), "both dropped a TTL after the new term began");
+        table = allocator.apply(table, 5, List.of(new IdentityCommand.Tick()), T0 + 120_500).table();
+        assertTrue(table.leases().isEmpty(), "a lapsed lease stays lapsed");
     }
 
     @Test

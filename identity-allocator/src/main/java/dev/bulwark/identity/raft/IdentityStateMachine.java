@@ -96,7 +96,7 @@ public final class IdentityStateMachine extends BaseStateMachine {
         TermIndex termIndex = TermIndex.valueOf(entry);
         LogEntry decoded = LogEntryCodec.decode(entry.getStateMachineLogEntry().getLogData().newInput());
         long start = System.nanoTime();
-        Transition t = allocator.apply(feed.table(), decoded.commands(), decoded.timeMs());
+        Transition t = allocator.apply(feed.table(), termIndex.getTerm(), decoded.commands(), decoded.timeMs());
         synchronized (this) {
             feed.publish(t.table(), t.changes());
             updateLastAppliedTermIndex(termIndex);

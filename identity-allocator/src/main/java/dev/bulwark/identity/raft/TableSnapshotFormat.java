@@ -15,14 +15,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The snapshot file of an {@link IdentityTable}. Version 1: {@code u32 magic, u8 version, i64 revision,
- * i64 timeMs, i32 nextCandidate}, then identities, leases and quarantined numbers, each as a count and
+ * The snapshot file of an {@link IdentityTable}. Version 2: {@code u32 magic, u8 version, i64 revision,
+ * i64 timeMs, i64 term, i32 nextCandidate}, then identities, leases and quarantined numbers, each as a count and
  * records; strings as length-prefixed UTF-8. Integrity is checked by Ratis's MD5 file next to it.
+ *
+ * <p>Version 1 (no term; written before lease extension existed) is still read, with term 0, so the
+ * first entry applied after it counts as a new term and extends every lease. Replicas restored from
+ * version-1 snapshots taken at different indices can therefore disagree about lease expiries for up to
+ * one TTL after the upgrade; version-1 data exists only from development runs.
  */
 public final class TableSnapshotFormat {
 
     private static final int MAGIC = 0x42574944; // "BWID"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    private static final int VERSION_WITHOUT_TERM = 1;
 
     private TableSnapshotFormat() {
     }
@@ -33,6 +39,7 @@ public final class TableSnapshotFormat {
             out.writeByte(VERSION);
             out.writeLong(table.revision());
             out.writeLong(table.timeMs());
+            out.writeLong(table.term());
             out.writeInt(table.nextCandidate());
             List<IdentityRecord> all = table.all();
             out.writeInt(all.size());
@@ -69,11 +76,12 @@ public final class TableSnapshotFormat {
                 throw new IOException(file + ": not an identity table snapshot");
             }
             int version = in.readUnsignedByte();
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_WITHOUT_TERM) {
                 throw new IOException(file + ": snapshot version " + version + " is not supported");
             }
             long revision = in.readLong();
             long timeMs = in.readLong();
+            long term = version == VERSION ? in.readLong() : 0;
             int nextCandidate = in.readInt();
             int n = in.readInt();
             List<IdentityRecord> identities = new ArrayList<>(n);
@@ -100,7 +108,7 @@ public final class TableSnapshotFormat {
             for (int i = 0; i < qn; i++) {
                 q.add(new long[] {in.readInt(), in.readLong()});
             }
-            return IdentityTable.restore(identities, leases, q, revision, timeMs, nextCandidate);
+            return IdentityTable.restore(identities, leases, q, revision, timeMs, term, nextCandidate);
         }
     }
 }
