@@ -24,8 +24,8 @@ import java.util.function.Consumer;
  * activated when less than a sixth remains, but never sooner than {@code publishAhead} after it was
  * published. A retired generation stays in the bundle until the last SVID it signed expires.
  *
- * <p>Thread model: every method is {@code synchronized}; the state is a short list of generations and
- * the bundle. Bundle listeners run under the lock, in sequence order, and must not block.
+ * <p>Thread model: every method is {@code synchronized} except the signature in {@link #issue}; the
+ * state is a short list of generations and the bundle. Bundle listeners run under the lock, in sequence order, and must not block.
  */
 public final class CertificateAuthority {
 
@@ -55,7 +55,7 @@ public final class CertificateAuthority {
         this.random = random;
         authorities.addAll(store.load());
         authorities.sort(Comparator.comparingInt(Authority::generation));
-        this.bundle = new TrustBundle(trustDomain, 0, List.of(), settings.refreshHint());
+        this.bundle = new TrustBundle(trustDomain, store.loadSequence(), List.of(), settings.refreshHint());
         synchronized (this) {
             if (authorities.isEmpty()) {
                 mint(clock.instant());
@@ -102,22 +102,34 @@ public final class CertificateAuthority {
         return tick();
     }
 
-    /** Signs an X.509-SVID for {@code id} (which must be in this trust domain) certifying {@code key}. */
-    public synchronized IssuedSvid issue(SpiffeId id, PublicKey key, Duration requestedTtl) {
+    /**
+     * Signs an X.509-SVID for {@code id} (which must be in this trust domain) certifying {@code key}.
+     * The authority is chosen, and its last-issued expiry advanced, under the lock; the signature
+     * itself is made outside it, so issuance scales with cores.
+     */
+    public IssuedSvid issue(SpiffeId id, PublicKey key, Duration requestedTtl) {
         if (!id.trustDomain().equals(trustDomain) || id.isRoot()) {
             throw new IllegalArgumentException("cannot issue " + id + " in trust domain " + trustDomain);
         }
-        tick();
-        Instant now = clock.instant();
-        Authority signing = active(now);
-        Instant notAfter = now.plus(policy.ttlFor(requestedTtl));
-        if (notAfter.isAfter(signing.notAfter())) {
-            notAfter = signing.notAfter();
+        Authority signing;
+        Instant now;
+        Instant notAfter;
+        BigInteger serial;
+        synchronized (this) {
+            tick();
+            now = clock.instant();
+            signing = active(now);
+            notAfter = now.plus(policy.ttlFor(requestedTtl));
+            if (notAfter.isAfter(signing.notAfter())) {
+                notAfter = signing.notAfter();
+            }
+            int index = authorities.indexOf(signing);
+            authorities.set(index, signing.issued(notAfter));
+            serial = serial();
         }
         Instant notBefore = now.minus(policy.backdate());
-        X509Certificate leaf = signer.sign(new CertificateTemplate(id, null, key, notBefore, notAfter, serial(), false),
+        X509Certificate leaf = signer.sign(new CertificateTemplate(id, null, key, notBefore, notAfter, serial, false),
                 signing.intermediate());
-        authorities.set(authorities.indexOf(signing), signing.issued(notAfter));
         List<X509Certificate> chain = new ArrayList<>();
         chain.add(leaf);
         chain.addAll(signing.intermediate().chainAboveRoot());
@@ -181,6 +193,7 @@ public final class CertificateAuthority {
         TrustBundle next = bundle.withAuthorities(authorities.stream().map(Authority::root).toList());
         if (next != bundle) {
             bundle = next;
+            store.saveSequence(next.sequence());
             for (Consumer<TrustBundle> l : listeners) {
                 l.accept(next);
             }

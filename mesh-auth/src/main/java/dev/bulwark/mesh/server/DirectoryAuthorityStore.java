@@ -21,7 +21,8 @@ import java.util.stream.Stream;
 
 /**
  * Authorities in a directory, one {@code authority-<generation>/} each: {@code root.pem},
- * {@code intermediate.pem}, {@code intermediate.key} (PKCS#8) and {@code activate-at} (ISO instant).
+ * {@code intermediate.pem}, {@code intermediate.key} (PKCS#8) and {@code activate-at} (ISO instant);
+ * {@code bundle-sequence} holds the last published bundle sequence number.
  * Directories are {@code rwx------} and files {@code rw-------}, created with those permissions (never
  * widened then narrowed), written to a temporary file and moved into place. The root's private key is
  * not stored: it signs its intermediate once and is dropped. After a restart an authority is trusted
@@ -79,6 +80,25 @@ public final class DirectoryAuthorityStore implements AuthorityStore {
             write(p.resolve("activate-at"), a.activateAt().toString() + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store authority " + a.generation() + " in " + dir, e);
+        }
+    }
+
+    @Override
+    public long loadSequence() {
+        Path p = dir.resolve("bundle-sequence");
+        try {
+            return Files.exists(p) ? Long.parseLong(Files.readString(p).trim()) : 0;
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException("CA directory " + dir + ": bundle-sequence is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void saveSequence(long sequence) {
+        try {
+            write(dir.resolve("bundle-sequence"), sequence + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store the bundle sequence in " + dir, e);
         }
     }
 
