@@ -5,6 +5,8 @@ import dev.bulwark.model.LabelSet;
 import dev.bulwark.proto.identity.v1.AllocateRequest;
 import dev.bulwark.proto.identity.v1.AllocateResponse;
 import dev.bulwark.proto.identity.v1.IdentityServiceGrpc;
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -33,16 +35,23 @@ public final class GrpcIdentitySource implements IdentitySource, AutoCloseable {
     private final List<String> targets;
     private final Duration deadline;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final ChannelCredentials credentials;
     private String current;
 
-    /** @param targets host:port of one or more identity-allocator replicas */
+    /** @param targets host:port of one or more identity-allocator replicas (plaintext) */
     public GrpcIdentitySource(List<String> targets, Duration deadline) {
+        this(targets, deadline, InsecureChannelCredentials.create());
+    }
+
+    /** @param credentials what the distributor presents to the allocators (mTLS with its SVID, or plaintext) */
+    public GrpcIdentitySource(List<String> targets, Duration deadline, ChannelCredentials credentials) {
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("identity targets: at least one host:port required");
         }
         this.targets = List.copyOf(targets);
         this.deadline = deadline;
         this.current = targets.getFirst();
+        this.credentials = credentials;
     }
 
     @Override
@@ -84,8 +93,8 @@ public final class GrpcIdentitySource implements IdentitySource, AutoCloseable {
     private ManagedChannel channel(String target) {
         return channels.computeIfAbsent(target, t -> {
             int colon = t.lastIndexOf(':');
-            return NettyChannelBuilder.forAddress(t.substring(0, colon), Integer.parseInt(t.substring(colon + 1)))
-                    .usePlaintext().build();
+            return NettyChannelBuilder.forAddress(t.substring(0, colon), Integer.parseInt(t.substring(colon + 1)),
+                    credentials).build();
         });
     }
 

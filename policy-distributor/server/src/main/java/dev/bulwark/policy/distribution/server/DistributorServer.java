@@ -54,9 +54,19 @@ public final class DistributorServer implements AutoCloseable {
 
     public static DistributorServer start(DistributorConfig config, PolicyCompilation compilation,
                                           AgentAuthenticator authenticator) throws Exception {
+        return start(config, compilation, authenticator, TransportSecurity.PLAINTEXT);
+    }
+
+    /**
+     * Starts a replica whose agent edge and identity-allocator edge use {@code security}; with mTLS, pair
+     * it with a {@link dev.bulwark.policy.distribution.stream.NodeSvidAuthenticator} so a node SVID may
+     * subscribe for its own node only.
+     */
+    public static DistributorServer start(DistributorConfig config, PolicyCompilation compilation,
+                                          AgentAuthenticator authenticator, TransportSecurity security) throws Exception {
         DistributorServer s = new DistributorServer(config);
         try {
-            s.startAll(compilation, authenticator);
+            s.startAll(compilation, authenticator, security);
             return s;
         } catch (Exception e) {
             s.close();
@@ -64,12 +74,14 @@ public final class DistributorServer implements AutoCloseable {
         }
     }
 
-    private void startAll(PolicyCompilation compilation, AgentAuthenticator authenticator) throws Exception {
+    private void startAll(PolicyCompilation compilation, AgentAuthenticator authenticator, TransportSecurity security)
+            throws Exception {
         loop = new DistributionLoop(new StreamConfig(config.historyRevisions(), config.ackTimeout(), config.replicaId()),
                 InstantSource.system(), DeliveryListener.NONE);
         stack.push(loop);
         ReplicaCluster[] cluster = new ReplicaCluster[1];
-        grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.listenHost(), config.listenPort()))
+        grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.listenHost(), config.listenPort()),
+                        security.agents())
                 .addService(new PolicyStreamService(loop, authenticator,
                         () -> cluster[0] == null ? List.of() : cluster[0].replicas()))
                 .build().start();
@@ -81,7 +93,8 @@ public final class DistributorServer implements AutoCloseable {
                     cc.announceEvery()), loop);
             stack.push(cluster[0]);
         }
-        GrpcIdentitySource identity = new GrpcIdentitySource(List.of(config.identityTarget().split(",")), Duration.ofSeconds(10));
+        GrpcIdentitySource identity = new GrpcIdentitySource(List.of(config.identityTarget().split(",")), Duration.ofSeconds(10),
+                security.identity());
         stack.push(identity);
         KubernetesClient client = kubernetesClient();
         ProblemReporter reporter = ProblemReporter.NONE;

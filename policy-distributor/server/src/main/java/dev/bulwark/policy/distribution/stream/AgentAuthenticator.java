@@ -5,8 +5,8 @@ import io.grpc.Metadata;
 
 /**
  * The authentication hook: maps a caller's credentials (transport attributes such as the TLS session,
- * and request headers) to the node it may subscribe for. mTLS arrives with mesh-auth as an implementation
- * reading the node SVID ({@code spiffe://<td>/node/<name>}) from {@code Grpc.TRANSPORT_ATTR_SSL_SESSION}.
+ * and request headers) to the node it may subscribe for. With mTLS, {@link NodeSvidAuthenticator} reads the
+ * node SVID ({@code spiffe://<td>/node/<name>}) from {@code Grpc.TRANSPORT_ATTR_SSL_SESSION}.
  * Called once per stream, on a gRPC transport thread; implementations must be thread-safe.
  */
 @FunctionalInterface
