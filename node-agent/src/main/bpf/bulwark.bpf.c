@@ -10,6 +10,8 @@
 // identity, then with identity 0; deny wins; no match drops; the allow winner is the one with an L7
 // redirect, then the longer prefix, then the identity-specific one; auth is required if either allow
 // match requires it. The LPM trie returns only the value, so each value carries its key's prefix length.
+// An allow that requires auth passes only while the auth map holds a live entry for (this endpoint's
+// identity, the peer's identity), written by the agents' mutual TLS handshake (dev.bulwark.agent.auth).
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/in.h>
@@ -41,6 +43,9 @@
 #define PV_DENY 1
 #define PV_AUTH 2
 
+// auth_key.auth_type: SPIFFE X.509-SVIDs in a TLS 1.3 handshake between the two node agents.
+#define AUTH_TYPE_SPIFFE 1
+
 // config.flags
 #define CFG_EVENTS_ALLOWED 1
 #define CFG_EVENTS_DROPPED 2
@@ -68,6 +73,22 @@ struct policy_value {
     __u16 proxy_port; // host order; non-zero = L7 redirect
     __u8 flags;       // PV_DENY | PV_AUTH
     __u8 prefixlen;   // copy of the key's prefixlen (the LPM lookup does not return the key)
+};
+
+struct auth_key {
+    __u32 local_identity;  // host order: the identity of the endpoint this program enforces for
+    __u32 remote_identity; // host order: the peer's identity (from the ipcache)
+    __u16 remote_node_id;  // 0: any node (the ipcache carries no node yet, so the program looks up 0)
+    __u8 auth_type;        // AUTH_TYPE_*
+    __u8 pad;
+};
+
+struct auth_value {
+    __u64 expiry_ns;       // CLOCK_BOOTTIME (bpf_ktime_get_boot_ns); live while now < expiry
+};
+
+struct endpoint_info {
+    __u32 identity;        // host order; 0 = not known yet (then no auth entry can match)
 };
 
 struct ct_key {
@@ -131,6 +152,22 @@ struct {
     __type(key, struct policy_key);
     __type(value, struct policy_value);
 } policy SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, 524288);
+    __uint(map_flags, BPF_F_NO_PREALLOC);
+    __type(key, struct auth_key);
+    __type(value, struct auth_value);
+} auth SEC(".maps");
+
+// Per endpoint (pinned next to its policy map): the endpoint's own identity, the auth map's local side.
+struct {
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct endpoint_info);
+} endpoint SEC(".maps");
 
 struct {
     __uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -211,6 +248,19 @@ static __always_inline int ct_live(struct ct_value *v, struct config *cfg, __u8 
         lifetime = cfg && cfg->ct_lifetime_other_ns ? cfg->ct_lifetime_other_ns : 60ULL * 1000000000ULL;
     }
     return now - v->last_seen_ns <= lifetime;
+}
+
+// True while the auth map holds a live entry for (this endpoint's identity, remote_identity).
+static __always_inline int authenticated(__u32 remote_identity) {
+    __u32 zero = 0;
+    struct endpoint_info *ep = bpf_map_lookup_elem(&endpoint, &zero);
+    if (!ep || !ep->identity) {
+        return 0;
+    }
+    struct auth_key ak = {.local_identity = ep->identity, .remote_identity = remote_identity,
+                          .remote_node_id = 0, .auth_type = AUTH_TYPE_SPIFFE};
+    struct auth_value *av = bpf_map_lookup_elem(&auth, &ak);
+    return av && bpf_ktime_get_boot_ns() < av->expiry_ns;
 }
 
 static __always_inline int handle(struct __sk_buff *skb, __u8 dir) {
@@ -315,7 +365,7 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir) {
     __u16 proxy_port = exact_wins ? exact.proxy_port : any.proxy_port;
     int auth = (has_exact && (exact.flags & PV_AUTH)) || (has_any && (any.flags & PV_AUTH));
     __u32 flags = cfg ? cfg->flags : 0;
-    if (auth && !(flags & CFG_PASS_AUTH)) {
+    if (auth && !(flags & CFG_PASS_AUTH) && !authenticated(identity)) {
         return finish(skb, cfg, &f, dir, identity, R_AUTH_REQUIRED, 0, 1);
     }
     if (proxy_port && !(flags & CFG_PASS_REDIRECT)) {

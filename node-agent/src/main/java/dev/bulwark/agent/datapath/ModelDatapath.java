@@ -12,8 +12,10 @@ import java.util.function.Consumer;
 /**
  * The model datapath: the eBPF program's per-packet steps in Java, over in-memory maps, for when bpf()
  * is refused and as the reference the kernel is tested against. For each IPv4 packet on an endpoint's
- * interface: conntrack (forward, then reply), ipcache, {@link PolicyLookup#decide}, counters and events.
- * Endpoints are keyed by the interface index, as the kernel's conntrack is. Not thread-safe; one owner.
+ * interface: conntrack (forward, then reply), ipcache, {@link PolicyLookup#decide}, the auth map (for an
+ * allow that requires authentication: a live entry for the endpoint's identity and the peer's), counters
+ * and events. Endpoints are keyed by the interface index, as the kernel's conntrack is. Not thread-safe;
+ * one owner (the auth map alone may be written from other threads).
  */
 public final class ModelDatapath {
 
@@ -38,6 +40,8 @@ public final class ModelDatapath {
     private final Consumer<FlowEvent> events;
     private final InMemoryIpcacheMap ipcache = new InMemoryIpcacheMap();
     private final Map<Integer, InMemoryPolicyMap> endpoints = new HashMap<>();
+    private final Map<Integer, Integer> endpointIdentities = new HashMap<>();
+    private final InMemoryAuthMap auth = new InMemoryAuthMap();
     private final long[] packets = new long[Reason.SLOTS];
     private final LinkedHashMap<CtKey, CtValue> conntrack = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
@@ -62,8 +66,19 @@ public final class ModelDatapath {
         return endpoints.computeIfAbsent(ifindex, i -> new InMemoryPolicyMap("ifindex " + i));
     }
 
+    /** The auth map (node-wide, as the kernel's). */
+    public InMemoryAuthMap auth() {
+        return auth;
+    }
+
+    /** Sets the identity of the endpoint on {@code ifindex} (the kernel's per-endpoint {@code endpoint} map). */
+    public void setEndpointIdentity(int ifindex, int identity) {
+        endpointIdentities.put(ifindex, identity);
+    }
+
     public void removeEndpoint(int ifindex) {
         endpoints.remove(ifindex);
+        endpointIdentities.remove(ifindex);
         conntrack.keySet().removeIf(k -> k.ifindex() == ifindex);
     }
 
@@ -107,13 +122,19 @@ public final class ModelDatapath {
         InMemoryPolicyMap map = endpoints.get(ifindex);
         PolicyLookup.Decision d = PolicyLookup.decide(map == null ? dev.bulwark.model.policy.MapState.EMPTY : map.read(),
                 identity, direction, t.protocol(), t.dport());
-        Reason reason = Reason.forNewFlow(d, config);
+        Reason reason = Reason.forNewFlow(d, config, d.authRequired() && authenticated(ifindex, identity));
         if (reason == Reason.ALLOWED_NEW) {
             CtValue v = new CtValue(now, identity);
             v.closing = closes;
             conntrack.put(new CtKey(ifindex, t, direction), v);
         }
         return finish(ifindex, direction, t, identity, reason, true);
+    }
+
+    private boolean authenticated(int ifindex, int remoteIdentity) {
+        int local = endpointIdentities.getOrDefault(ifindex, 0);
+        return local != 0 && remoteIdentity != 0
+                && AuthMap.live(auth.expiry(AuthKey.spiffe(local, remoteIdentity)), clock.instant());
     }
 
     private boolean live(CtValue v, int protocol, long now) {

@@ -53,17 +53,23 @@ public enum Reason {
         throw new IllegalArgumentException("unknown datapath reason code " + code);
     }
 
+    /** {@link #forNewFlow(PolicyLookup.Decision, DatapathConfig, boolean)} for a pair not authenticated. */
+    public static Reason forNewFlow(PolicyLookup.Decision decision, DatapathConfig config) {
+        return forNewFlow(decision, config, false);
+    }
+
     /**
      * What the datapath does with a new flow that {@link PolicyLookup} decided: an allow that needs
-     * authentication or an L7 redirect is dropped with its own reason unless {@code config} says that
-     * feature is passed through (auth is checked first).
+     * authentication passes only when {@code authenticated} (a live auth map entry for the endpoint's and
+     * the peer's identities) and an allow with an L7 redirect is dropped, each with its own reason,
+     * unless {@code config} says that feature is passed through (auth is checked first).
      */
-    public static Reason forNewFlow(PolicyLookup.Decision decision, DatapathConfig config) {
+    public static Reason forNewFlow(PolicyLookup.Decision decision, DatapathConfig config, boolean authenticated) {
         return switch (decision.reason()) {
             case DENIED_BY_POLICY -> DENIED_BY_POLICY;
             case NO_MATCH -> NO_MATCH;
             case ALLOWED -> {
-                if (decision.authRequired() && !config.passAuthRequired()) {
+                if (decision.authRequired() && !config.passAuthRequired() && !authenticated) {
                     yield AUTH_REQUIRED;
                 }
                 if (decision.proxyPort() != 0 && !config.passL7Redirect()) {

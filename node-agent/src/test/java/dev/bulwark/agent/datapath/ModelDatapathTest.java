@@ -101,4 +101,25 @@ class ModelDatapathTest {
         dp.process(3, Direction.INGRESS, t);
         assertEquals(2, events.getLast().remoteIdentity());
     }
+
+    @Test
+    void authRequiredAllowPassesOnlyWhileALiveEntryHoldsTheEndpointAndPeerIdentities() {
+        FlowTuple t1 = new FlowTuple(PEER, POD, Protocols.TCP, 41_000, 82);
+        dp.auth().put(AuthKey.spiffe(77, 201), clock.instant().plusSeconds(60));
+        assertEquals(Reason.AUTH_REQUIRED, dp.process(3, Direction.INGRESS, t1), "the endpoint's identity is not known yet");
+
+        dp.setEndpointIdentity(3, 78);
+        assertEquals(Reason.AUTH_REQUIRED, dp.process(3, Direction.INGRESS, t1), "an entry for another local identity");
+
+        dp.setEndpointIdentity(3, 77);
+        assertEquals(Reason.ALLOWED_NEW, dp.process(3, Direction.INGRESS, t1));
+        assertEquals(Reason.NO_MATCH, dp.process(3, Direction.INGRESS, new FlowTuple(PEER, POD, Protocols.TCP, 41_001, 83)),
+                "auth never turns a non-allow into an allow");
+
+        clock.advance(Duration.ofSeconds(60));
+        assertEquals(Reason.AUTH_REQUIRED, dp.process(3, Direction.INGRESS, new FlowTuple(PEER, POD, Protocols.TCP, 41_002, 82)),
+                "an entry is dead at its expiry");
+        assertEquals(Reason.ALLOWED_ESTABLISHED, dp.process(3, Direction.INGRESS, t1),
+                "an established flow is not re-checked (as in Cilium)");
+    }
 }

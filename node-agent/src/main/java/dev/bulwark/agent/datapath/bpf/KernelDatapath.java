@@ -23,8 +23,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 /**
  * The eBPF datapath of one node, rooted at a bpffs pin directory:
  * <pre>
- *   ROOT/{ipcache,conntrack,counters,config,events}    shared maps
+ *   ROOT/{ipcache,auth,conntrack,counters,config,events} shared maps
  *   ROOT/endpoints/ID/policy                            the endpoint's policy map (LPM trie)
+ *   ROOT/endpoints/ID/endpoint                          the endpoint's own identity (auth map lookups)
  *   ROOT/endpoints/ID/link-ingress, link-egress         tcx links (host veth ingress/egress)
  * </pre>
  * Everything is pinned, so enforcement continues while the agent is down and a restarted agent picks the
@@ -35,7 +36,7 @@ public final class KernelDatapath implements AutoCloseable {
 
     public static final Path DEFAULT_PIN_ROOT = Path.of("/sys/fs/bpf/bulwark");
     static final String OBJECT_RESOURCE = "/dev/bulwark/agent/bpf/bulwark.bpf.o";
-    private static final String[] SHARED = {"ipcache", "conntrack", "counters", "config", "events"};
+    private static final String[] SHARED = {"ipcache", "auth", "conntrack", "counters", "config", "events"};
     private static final Pattern ENDPOINT_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     /** How programs are attached: tcx links (6.6+) or tc clsact filters (older kernels). */
@@ -47,6 +48,7 @@ public final class KernelDatapath implements AutoCloseable {
     private final BpfMap config;
     private final BpfMap counters;
     private final BpfMap conntrack;
+    private final BpfAuthMap auth;
     private final Map<String, Endpoint> loaded = new HashMap<>();
     private AttachMode mode;
 
@@ -63,6 +65,7 @@ public final class KernelDatapath implements AutoCloseable {
         this.config = BpfMap.openPinned(root.resolve("config"));
         this.counters = BpfMap.openPinned(root.resolve("counters"));
         this.conntrack = BpfMap.openPinned(root.resolve("conntrack"));
+        this.auth = new BpfAuthMap(BpfMap.openPinned(root.resolve("auth")), java.time.InstantSource.system());
         config.info().require(MapInfo.TYPE_ARRAY, 4, Layouts.CONFIG_SIZE);
         counters.info().require(MapInfo.TYPE_PERCPU_ARRAY, 4, Layouts.COUNTER_SIZE);
         conntrack.info().require(MapInfo.TYPE_LRU_HASH, Layouts.CT_KEY_SIZE, Layouts.CT_VALUE_SIZE);
@@ -121,6 +124,11 @@ public final class KernelDatapath implements AutoCloseable {
 
     public BpfMap conntrack() {
         return conntrack;
+    }
+
+    /** The node-wide auth map (expiries against the system clock). */
+    public BpfAuthMap auth() {
+        return auth;
     }
 
     public void configure(DatapathConfig cfg) {
@@ -190,9 +198,17 @@ public final class KernelDatapath implements AutoCloseable {
             pins.put(m, root.resolve(m));
         }
         pins.put("policy", dir.resolve("policy"));
+        pins.put("endpoint", dir.resolve("endpoint"));
         Libbpf.LoadedObject obj = Libbpf.load(object, pins);
         try {
-            Endpoint ep = new Endpoint(id, obj, new BpfPolicyMap(id, BpfMap.openPinned(dir.resolve("policy"))));
+            BpfMap info = BpfMap.openPinned(dir.resolve("endpoint"));
+            try {
+                info.info().require(MapInfo.TYPE_ARRAY, 4, Layouts.ENDPOINT_INFO_SIZE);
+            } catch (RuntimeException e) {
+                info.close();
+                throw e;
+            }
+            Endpoint ep = new Endpoint(id, obj, new BpfPolicyMap(id, BpfMap.openPinned(dir.resolve("policy"))), info);
             loaded.put(id, ep);
             return ep;
         } catch (RuntimeException e) {
@@ -256,6 +272,7 @@ public final class KernelDatapath implements AutoCloseable {
         }
         try {
             Files.deleteIfExists(dir.resolve("policy"));
+            Files.deleteIfExists(dir.resolve("endpoint"));
             Files.deleteIfExists(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("removing pins of endpoint " + id, e);
@@ -305,18 +322,39 @@ public final class KernelDatapath implements AutoCloseable {
         config.close();
         counters.close();
         conntrack.close();
+        auth.close();
     }
 
-    /** An attached endpoint: its policy map and (while open) its loaded programs, for test runs. */
+    /** An attached endpoint: its policy map, its identity and (while open) its loaded programs. */
     public static final class Endpoint implements AutoCloseable {
         private final String id;
         private final Libbpf.LoadedObject programs;
         private final BpfPolicyMap policy;
+        private final BpfMap info;
 
-        Endpoint(String id, Libbpf.LoadedObject programs, BpfPolicyMap policy) {
+        Endpoint(String id, Libbpf.LoadedObject programs, BpfPolicyMap policy, BpfMap info) {
             this.id = id;
             this.programs = programs;
             this.policy = policy;
+            this.info = info;
+        }
+
+        /** Sets the endpoint's own identity: the local side of its auth map lookups (0 = unknown). */
+        public void setIdentity(int identity) {
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment k = a.allocate(4, 4);
+                MemorySegment v = a.allocate(Layouts.ENDPOINT_INFO_SIZE, 4);
+                Layouts.writeEndpointInfo(v, 0, identity);
+                info.update(k, v);
+            }
+        }
+
+        public int identity() {
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment k = a.allocate(4, 4);
+                MemorySegment v = a.allocate(Layouts.ENDPOINT_INFO_SIZE, 4);
+                return info.lookup(k, v) ? Layouts.readEndpointInfo(v, 0) : 0;
+            }
         }
 
         public String id() {
@@ -336,6 +374,7 @@ public final class KernelDatapath implements AutoCloseable {
         public void close() {
             programs.close();
             policy.close();
+            info.close();
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.bulwark.agent.datapath.bpf;
 
+import dev.bulwark.agent.datapath.AuthKey;
 import dev.bulwark.agent.datapath.FlowEvent;
 import dev.bulwark.agent.datapath.Reason;
 import dev.bulwark.model.Cidr;
@@ -35,6 +36,9 @@ public final class Layouts {
     public static final int COUNTER_SIZE = 16;
     public static final int CONFIG_SIZE = 24;
     public static final int EVENT_SIZE = 32;
+    public static final int AUTH_KEY_SIZE = 12;
+    public static final int AUTH_VALUE_SIZE = 8;
+    public static final int ENDPOINT_INFO_SIZE = 4;
 
     static final int PV_DENY = 1;
     static final int PV_AUTH = 2;
@@ -113,6 +117,42 @@ public final class Layouts {
     }
 
     public static int readIpcacheValue(MemorySegment s, long at) {
+        return s.get(HOST_INT, at);
+    }
+
+    /** {u32 local_identity; u32 remote_identity; u16 remote_node_id; u8 auth_type; u8 pad}, all host order. */
+    public static void writeAuthKey(MemorySegment s, long at, AuthKey k) {
+        s.set(HOST_INT, at, k.localIdentity());
+        s.set(HOST_INT, at + 4, k.remoteIdentity());
+        s.set(HOST_SHORT, at + 8, (short) k.remoteNodeId());
+        s.set(ValueLayout.JAVA_BYTE, at + 10, (byte) k.authType());
+        s.set(ValueLayout.JAVA_BYTE, at + 11, (byte) 0);
+    }
+
+    /** Decodes an auth key; throws IllegalArgumentException for bytes no agent of this version writes. */
+    public static AuthKey readAuthKey(MemorySegment s, long at) {
+        if (s.get(ValueLayout.JAVA_BYTE, at + 11) != 0) {
+            throw new IllegalArgumentException("auth key padding is not zero");
+        }
+        return new AuthKey(s.get(HOST_INT, at), s.get(HOST_INT, at + 4), Short.toUnsignedInt(s.get(HOST_SHORT, at + 8)),
+                Byte.toUnsignedInt(s.get(ValueLayout.JAVA_BYTE, at + 10)));
+    }
+
+    /** {u64 expiry_ns} on CLOCK_BOOTTIME. */
+    public static void writeAuthValue(MemorySegment s, long at, long expiryBootNs) {
+        s.set(HOST_LONG, at, expiryBootNs);
+    }
+
+    public static long readAuthValue(MemorySegment s, long at) {
+        return s.get(HOST_LONG, at);
+    }
+
+    /** {u32 identity} (host order), the per-endpoint {@code endpoint} map's one value. */
+    public static void writeEndpointInfo(MemorySegment s, long at, int identity) {
+        s.set(HOST_INT, at, identity);
+    }
+
+    public static int readEndpointInfo(MemorySegment s, long at) {
         return s.get(HOST_INT, at);
     }
 

@@ -16,7 +16,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The libc entry points the datapath needs, linked once through FFM: {@code syscall(SYS_bpf, ...)},
- * {@code open}, {@code close}, {@code mmap}, {@code munmap}, {@code setns} and {@code if_nametoindex}.
+ * {@code open}, {@code close}, {@code mmap}, {@code munmap}, {@code setns}, {@code if_nametoindex} and
+ * {@code clock_gettime}.
  * Every call captures errno and failures surface as {@link BpfException}. Stateless and thread-safe.
  */
 @SuppressWarnings("restricted") // FFM downcalls are this class's job; the JVM runs with --enable-native-access
@@ -54,6 +55,10 @@ public final class Syscalls {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO_OPT);
     private static final MethodHandle IF_NAMETOINDEX = LINKER.downcallHandle(LIBC.findOrThrow("if_nametoindex"),
             FunctionDescriptor.of(JAVA_INT, ADDRESS), ERRNO_OPT);
+
+    private static final MethodHandle CLOCK_GETTIME = LINKER.downcallHandle(LIBC.findOrThrow("clock_gettime"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    static final int CLOCK_BOOTTIME = 7;
 
     private Syscalls() {
     }
@@ -164,6 +169,24 @@ public final class Syscalls {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("if_nametoindex() downcall failed", t);
+        }
+    }
+
+    /**
+     * CLOCK_BOOTTIME in nanoseconds: the clock {@code bpf_ktime_get_boot_ns} reads in the program (unlike
+     * CLOCK_MONOTONIC it keeps counting during suspend, so an expiry cannot stretch past a certificate's).
+     */
+    public static long bootTimeNanos() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ts = arena.allocate(16, 8);
+            if ((int) CLOCK_GETTIME.invokeExact(CLOCK_BOOTTIME, ts) != 0) {
+                throw new IllegalStateException("clock_gettime(CLOCK_BOOTTIME) failed");
+            }
+            return ts.get(JAVA_LONG, 0) * 1_000_000_000L + ts.get(JAVA_LONG, 8);
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("clock_gettime() downcall failed", t);
         }
     }
 }

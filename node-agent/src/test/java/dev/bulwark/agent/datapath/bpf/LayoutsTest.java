@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.bulwark.agent.datapath.AuthKey;
 import dev.bulwark.model.Cidr;
 import dev.bulwark.model.policy.Direction;
 import dev.bulwark.model.policy.PolicyEntry;
@@ -96,5 +97,31 @@ class LayoutsTest {
         assertEquals(4, Cpus.count("0-3\n"));
         assertEquals(6, Cpus.count("0,2-5"));
         assertEquals(1, Cpus.count("0"));
+    }
+
+    @Test
+    void authKeyIsHostOrderIdentitiesNodeTypeAndZeroPad() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocate(Layouts.AUTH_KEY_SIZE);
+            AuthKey k = new AuthKey(0x01020304, 0x00000A0B, 0x0102, AuthKey.SPIFFE);
+            Layouts.writeAuthKey(s, 0, k);
+            assertEquals(k, Layouts.readAuthKey(s, 0));
+            // little-endian CPU order (x86, arm64), as the C struct holds them
+            assertArrayEquals(new byte[] {4, 3, 2, 1, 0x0B, 0x0A, 0, 0, 2, 1, 1, 0}, s.toArray(ValueLayout.JAVA_BYTE));
+            s.set(ValueLayout.JAVA_BYTE, 11, (byte) 1);
+            assertThrows(IllegalArgumentException.class, () -> Layouts.readAuthKey(s, 0), "non-zero padding");
+        }
+    }
+
+    @Test
+    void authValueAndEndpointInfoRoundTrip() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment v = a.allocate(Layouts.AUTH_VALUE_SIZE);
+            Layouts.writeAuthValue(v, 0, 123_456_789_012L);
+            assertEquals(123_456_789_012L, Layouts.readAuthValue(v, 0));
+            MemorySegment e = a.allocate(Layouts.ENDPOINT_INFO_SIZE);
+            Layouts.writeEndpointInfo(e, 0, 70_000);
+            assertEquals(70_000, Layouts.readEndpointInfo(e, 0));
+        }
     }
 }
