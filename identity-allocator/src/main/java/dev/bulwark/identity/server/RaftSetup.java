@@ -19,7 +19,8 @@ import org.apache.ratis.util.TimeDuration;
  * The Ratis settings we choose instead of Ratis's defaults, in one place (docs/identity.md explains
  * each): gRPC transport; LINEARIZABLE reads with the leader lease enabled explicitly (the 3.2.2 code
  * default is off); automatic snapshots every {@code snapshotThreshold} entries with the log purged up to
- * the snapshot; small log segments so purging can actually drop closed segments; the retry cache expiry
+ * the snapshot; small log segments so purging can actually drop closed segments; no per-commit metadata
+ * entries (they doubled the log writes of every allocation); the retry cache expiry
  * stated (clients stop retrying well before it); per-replica storage (never the /tmp default).
  */
 public final class RaftSetup {
@@ -73,6 +74,11 @@ public final class RaftSetup {
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
         RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, s.snapshotThreshold()));
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("4MB"));
+        // On by default: after every commit the leader appends and replicates a METADATAENTRY with the
+        // commit index, so each write costs two log entries, two fsyncs per replica and two appends to
+        // each follower (measured: 1,835 entries for 900 sequential allocations; p50 10.7 -> 6.8 ms
+        // without). Raft does not need it: a restarted replica learns the commit index from the leader.
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
         RaftServerConfigKeys.RetryCache.setExpiryTime(p, millis(RETRY_CACHE_EXPIRY.toMillis()));
         return p;
     }
