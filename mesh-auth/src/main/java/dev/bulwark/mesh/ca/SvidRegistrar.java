@@ -67,6 +67,28 @@ public final class SvidRegistrar {
         };
     }
 
+    /**
+     * Renews the caller's node SVID for the key in {@code csrDer}: only a node of this trust domain, only
+     * its own node ID, checked and rate-limited like every other signing request.
+     */
+    public SignOutcome renewNode(Optional<SpiffeId> caller, byte[] csrDer) {
+        Optional<SpiffeId> node = caller.filter(c -> c.trustDomain().equals(ca.trustDomain()))
+                .filter(c -> c.path().startsWith("/node/"));
+        if (node.isEmpty()) {
+            return new SignOutcome.Unauthenticated(caller.map(c -> "caller " + c + " is not a node of " + ca.trustDomain())
+                    .orElse("a node SVID is required to renew it (attest the node first)"));
+        }
+        Duration wait = rateLimiter.acquire(node.get().toString());
+        if (!wait.isZero()) {
+            return new SignOutcome.RateLimited(node.get().toString(), wait);
+        }
+        Object checked = checkCsr(csrDer, node.get());
+        if (checked instanceof SignOutcome refused) {
+            return refused;
+        }
+        return new SignOutcome.Signed(ca.issue(node.get(), ((CertificationRequest) checked).publicKey(), Duration.ZERO));
+    }
+
     /** Signs {@code requested} for the node identified by {@code caller} (its validated node SVID). */
     public SignOutcome signSvid(Optional<SpiffeId> caller, SpiffeId requested, byte[] csrDer, Duration ttl) {
         Optional<String> node = caller.filter(c -> c.trustDomain().equals(ca.trustDomain()))

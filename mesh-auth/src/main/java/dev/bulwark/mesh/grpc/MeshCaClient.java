@@ -11,6 +11,7 @@ import dev.bulwark.mesh.tls.X509Svid;
 import dev.bulwark.model.NumericIdentity;
 import dev.bulwark.proto.meshca.v1.AttestNodeRequest;
 import dev.bulwark.proto.meshca.v1.MeshCAGrpc;
+import dev.bulwark.proto.meshca.v1.RenewNodeRequest;
 import dev.bulwark.proto.meshca.v1.SignResponse;
 import dev.bulwark.proto.meshca.v1.SignSvidRequest;
 import dev.bulwark.proto.meshca.v1.WatchBundlesRequest;
@@ -47,6 +48,14 @@ public final class MeshCaClient {
         KeyPair kp = keyAlgorithm.generate(random);
         SignResponse r = MeshCAGrpc.newBlockingStub(channel).attestNode(AttestNodeRequest.newBuilder()
                 .setNodeName(nodeName).setJoinToken(joinToken)
+                .setCsrDer(ByteString.copyFrom(signer.createRequest(kp, SpiffeId.ofNode(td, nodeName)))).build());
+        return svid(r, kp);
+    }
+
+    /** A new node SVID for a new key (the channel must carry this node's current, valid SVID). */
+    public X509Svid renewNode(TrustDomain td, String nodeName) {
+        KeyPair kp = keyAlgorithm.generate(random);
+        SignResponse r = MeshCAGrpc.newBlockingStub(channel).renewNode(RenewNodeRequest.newBuilder()
                 .setCsrDer(ByteString.copyFrom(signer.createRequest(kp, SpiffeId.ofNode(td, nodeName)))).build());
         return svid(r, kp);
     }

@@ -13,6 +13,7 @@ import dev.bulwark.mesh.spiffe.TrustDomain;
 import dev.bulwark.model.NumericIdentity;
 import dev.bulwark.proto.meshca.v1.AttestNodeRequest;
 import dev.bulwark.proto.meshca.v1.MeshCAGrpc;
+import dev.bulwark.proto.meshca.v1.RenewNodeRequest;
 import dev.bulwark.proto.meshca.v1.SignResponse;
 import dev.bulwark.proto.meshca.v1.SignSvidRequest;
 import dev.bulwark.proto.meshca.v1.WatchBundlesRequest;
@@ -68,6 +69,11 @@ public final class MeshCaService extends MeshCAGrpc.MeshCAImplBase {
         }
         reply(registrar.signSvid(PeerIdentity.current(), id, request.getCsrDer().toByteArray(),
                 Duration.ofSeconds(Integer.toUnsignedLong(request.getTtlSeconds()))), response);
+    }
+
+    @Override
+    public void renewNode(RenewNodeRequest request, StreamObserver<SignResponse> response) {
+        reply(registrar.renewNode(PeerIdentity.current(), request.getCsrDer().toByteArray()), response);
     }
 
     private static void reply(SignOutcome outcome, StreamObserver<SignResponse> response) {

@@ -26,4 +26,24 @@ public interface PeerCheck {
         return peer -> allowed.contains(peer.trustDomain()) ? null
                 : "peer trust domain " + peer.trustDomain() + " is not one of " + allowed;
     }
+
+    /**
+     * A control-plane server of {@code td}: allocator, distributor and MeshCA serve with
+     * {@code spiffe://<td>/bulwark/<component>}. A node or workload SVID of the same domain is refused, so a
+     * compromised node cannot pose as the distributor to other nodes.
+     */
+    static PeerCheck controlPlaneServer(TrustDomain td) {
+        return peer -> peer.trustDomain().equals(td) && peer.path().startsWith("/bulwark/") ? null
+                : "peer " + peer + " is not a control-plane server of " + td + " (spiffe://" + td.name() + "/bulwark/...)";
+    }
+
+    /**
+     * A caller of a control-plane server of {@code td}: a node agent ({@code /node/<name>}) or another
+     * control-plane component ({@code /bulwark/<component>}). Workload SVIDs and other trust domains
+     * (federated ones included) are refused.
+     */
+    static PeerCheck controlPlaneClient(TrustDomain td) {
+        return peer -> peer.trustDomain().equals(td) && (peer.path().startsWith("/node/") || peer.path().startsWith("/bulwark/"))
+                ? null : "peer " + peer + " is neither a node nor a control-plane component of " + td;
+    }
 }

@@ -1,0 +1,187 @@
+package dev.bulwark.mesh.node;
+
+import dev.bulwark.mesh.bundle.BundleSet;
+import dev.bulwark.mesh.bundle.BundleSource;
+import dev.bulwark.mesh.bundle.TrustBundle;
+import dev.bulwark.mesh.ca.SvidPolicy;
+import dev.bulwark.mesh.ca.bouncycastle.BouncyCastleCertificateSigner;
+import dev.bulwark.mesh.grpc.MeshCaClient;
+import dev.bulwark.mesh.spiffe.SpiffeId;
+import dev.bulwark.mesh.tls.MeshTls;
+import dev.bulwark.mesh.tls.PeerCheck;
+import dev.bulwark.mesh.tls.SvidSource;
+import dev.bulwark.mesh.tls.X509Svid;
+import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A node agent's control-plane credentials. {@link #bootstrap} attests the node to MeshCA with a one-time
+ * join token (the key pair is generated here; only a CSR leaves the agent) and returns credentials that:
+ * <ul>
+ *   <li>renew the node SVID over mTLS with the current one at half-life ±10 % (the jitter spreads a
+ *       fleet's renewals), retrying every {@code retryDelay} while the current SVID is still valid;</li>
+ *   <li>keep the trust bundles current from MeshCA's bundle watch (re-subscribing after a break), so a CA
+ *       rotation reaches every channel before the new authority signs.</li>
+ * </ul>
+ * It is the {@link SvidSource} and {@link BundleSource} of {@link #tls()}, so every channel built from it
+ * presents the newest SVID at its next handshake; nothing needs rebuilding on renewal.
+ *
+ * <p>Concurrency: renewals and bundle updates run on the injected scheduler (single-threaded is enough);
+ * {@link #svid()} and {@link #bundles()} read volatile fields from any thread.
+ */
+public final class NodeCredentials implements SvidSource, BundleSource, AutoCloseable {
+
+    private final NodeBootstrap config;
+    private final InstantSource clock;
+    private final SecureRandom random;
+    private final ScheduledExecutorService scheduler;
+    private final SpiffeId meshCaId;
+    private final ManagedChannel meshCaChannel;
+    private final MeshCaClient meshCa;
+    private volatile X509Svid svid;
+    private volatile BundleSet bundles;
+    private volatile Instant renewAt;
+    private volatile ScheduledFuture<?> renewal;
+    private volatile boolean closed;
+
+    private NodeCredentials(NodeBootstrap config, X509Svid svid, InstantSource clock, SecureRandom random,
+                            ScheduledExecutorService scheduler) {
+        this.config = config;
+        this.clock = clock;
+        this.random = random;
+        this.scheduler = scheduler;
+        this.svid = svid;
+        this.bundles = config.trustedBundles();
+        this.meshCaId = meshCaId(config);
+        MeshTls tls = new MeshTls(this, this, PeerCheck.exactly(meshCaId), clock);
+        this.meshCaChannel = Grpc.newChannelBuilderForAddress(config.meshCaHost(), config.meshCaPort(),
+                tls.channelCredentials()).build();
+        this.meshCa = new MeshCaClient(meshCaChannel, new BouncyCastleCertificateSigner(), config.keyAlgorithm(), random);
+    }
+
+    /**
+     * Attests the node (blocking) and starts renewal and the bundle watch on {@code scheduler}. A refused
+     * token or an unreachable CA throws the gRPC {@code StatusRuntimeException}.
+     */
+    public static NodeCredentials bootstrap(NodeBootstrap config, InstantSource clock, SecureRandom random,
+                                            ScheduledExecutorService scheduler) {
+        MeshTls anonymous = new MeshTls(null, config::trustedBundles, PeerCheck.exactly(meshCaId(config)), clock);
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress(config.meshCaHost(), config.meshCaPort(),
+                anonymous.channelCredentials()).build();
+        X509Svid attested;
+        try {
+            attested = new MeshCaClient(channel, new BouncyCastleCertificateSigner(), config.keyAlgorithm(), random)
+                    .attestWithJoinToken(config.trustDomain(), config.nodeName(), config.joinToken());
+        } finally {
+            channel.shutdownNow();
+        }
+        NodeCredentials c = new NodeCredentials(config, attested, clock, random, scheduler);
+        c.scheduleRenewal();
+        c.watchBundles();
+        return c;
+    }
+
+    /** MeshCA serves with {@code spiffe://<td>/bulwark/meshca}; the agent accepts no other server there. */
+    static SpiffeId meshCaId(NodeBootstrap config) {
+        return new SpiffeId(config.trustDomain(), "/bulwark/meshca");
+    }
+
+    @Override
+    public X509Svid svid() {
+        return svid;
+    }
+
+    @Override
+    public BundleSet bundles() {
+        return bundles;
+    }
+
+    /** When the current SVID is due for renewal. */
+    public Instant renewAt() {
+        return renewAt;
+    }
+
+    /**
+     * mTLS for the control plane with the node SVID: servers must present a control-plane SVID of the
+     * cluster's trust domain ({@code spiffe://<td>/bulwark/...}).
+     */
+    public MeshTls tls() {
+        return new MeshTls(this, this, PeerCheck.controlPlaneServer(config.trustDomain()), clock);
+    }
+
+    /** A MeshCA client on the node SVID (to sign identity SVIDs, for instance). */
+    public MeshCaClient meshCa() {
+        return meshCa;
+    }
+
+    /** Renews now (blocking); on success the next renewal is scheduled from the new SVID. */
+    public synchronized X509Svid renew() {
+        X509Svid next = meshCa.renewNode(config.trustDomain(), config.nodeName());
+        svid = next;
+        scheduleRenewal();
+        return next;
+    }
+
+    private synchronized void scheduleRenewal() {
+        if (closed) {
+            return;
+        }
+        X509Svid current = svid;
+        renewAt = SvidPolicy.renewAt(current.leaf().getNotBefore().toInstant(), current.notAfter(), random);
+        schedule(Duration.between(clock.instant(), renewAt));
+    }
+
+    private void schedule(Duration delay) {
+        ScheduledFuture<?> previous = renewal;
+        if (previous != null) {
+            previous.cancel(false);
+        }
+        renewal = scheduler.schedule(this::renewOrRetry, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    private void renewOrRetry() {
+        try {
+            renew();
+        } catch (RuntimeException e) {
+            // Keep trying while the current SVID is valid; after that only a new join token helps.
+            synchronized (this) {
+                if (!closed && clock.instant().isBefore(svid.notAfter())) {
+                    schedule(config.retryDelay());
+                }
+            }
+        }
+    }
+
+    private void watchBundles() {
+        if (closed) {
+            return;
+        }
+        meshCa.watchBundles(this::accept, end -> {
+            if (!closed) {
+                scheduler.schedule(this::watchBundles, config.retryDelay().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    private synchronized void accept(TrustBundle bundle) {
+        bundles = bundles.with(bundle);
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+            if (renewal != null) {
+                renewal.cancel(false);
+            }
+        }
+        meshCaChannel.shutdownNow();
+    }
+}
