@@ -9,6 +9,8 @@ import dev.bulwark.agent.datapath.bpf.RingBuffer;
 import dev.bulwark.agent.sync.NodeDatapath;
 import dev.bulwark.agent.sync.PolicyStreamClient;
 import dev.bulwark.agent.sync.StateApplier;
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.vertx.core.Vertx;
@@ -58,14 +60,22 @@ public final class NodeAgent implements AutoCloseable {
     private Thread eventPump;
 
     public NodeAgent(NodeAgentConfig config, PrintWriter log) {
+        this(config, log, InsecureChannelCredentials.create());
+    }
+
+    /**
+     * An agent dialling the distributor and the identity allocator with {@code controlPlane}: mesh-auth's
+     * node credentials ({@code NodeCredentials.tls().channelCredentials()}) for mTLS with the node SVID, whose
+     * renewals the channels pick up at their next handshake.
+     */
+    public NodeAgent(NodeAgentConfig config, PrintWriter log, ChannelCredentials controlPlane) {
         this.config = config;
         this.log = log;
         this.datapath = chooseDatapath();
         this.applier = new StateApplier(datapath);
-        this.channel = NettyChannelBuilder.forAddress(config.distributorHost(), config.distributorPort()).usePlaintext().build();
+        this.channel = NettyChannelBuilder.forAddress(config.distributorHost(), config.distributorPort(), controlPlane).build();
         if (config.identityTarget() != null) {
-            this.identityChannel = io.grpc.Grpc.newChannelBuilder(config.identityTarget(),
-                    io.grpc.InsecureChannelCredentials.create()).build();
+            this.identityChannel = io.grpc.Grpc.newChannelBuilder(config.identityTarget(), controlPlane).build();
             this.allocator = new EndpointIdentities(identityChannel, config.nodeName(), Duration.ofSeconds(5));
         } else {
             this.identityChannel = null;
