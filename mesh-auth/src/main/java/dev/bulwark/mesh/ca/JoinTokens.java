@@ -5,39 +5,43 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One-time, expiring join tokens, optionally bound to one node name. Only SHA-256 digests are held, so
  * a memory dump does not reveal usable tokens. A token is consumed by its first use, valid or not for
- * the node, so a leaked token cannot be retried. Thread-safe (a concurrent map; consuming is an atomic
- * remove). Service-account tokens are delegated to {@code serviceAccountReviewer}, which refuses when
+ * the node, so a leaked token cannot be retried. Thread-safe (the ledger is; consuming is an atomic
+ * take from the ledger). Service-account tokens are delegated to {@code serviceAccountReviewer}, which refuses when
  * none is configured.
  */
 public final class JoinTokens implements NodeAttestor {
 
-    private record Grant(String nodeName, Instant expiresAt) {
-    }
-
-    private final Map<String, Grant> grants = new ConcurrentHashMap<>();
+    private final TokenLedger grants;
     private final InstantSource clock;
     private final SecureRandom random;
     private final NodeAttestor serviceAccountReviewer;
 
     public JoinTokens(InstantSource clock, SecureRandom random, NodeAttestor serviceAccountReviewer) {
+        this(clock, random, serviceAccountReviewer, TokenLedger.inMemory());
+    }
+
+    /** Tokens kept in {@code ledger} (a directory ledger lets {@code bulwark ca token} add them offline). */
+    public JoinTokens(InstantSource clock, SecureRandom random, NodeAttestor serviceAccountReviewer, TokenLedger ledger) {
+        this.grants = ledger;
         this.clock = clock;
         this.random = random;
         this.serviceAccountReviewer = serviceAccountReviewer;
     }
 
     public JoinTokens(InstantSource clock, SecureRandom random) {
+        this(clock, random, TokenLedger.inMemory());
+    }
+
+    public JoinTokens(InstantSource clock, SecureRandom random, TokenLedger ledger) {
         this(clock, random, (node, proof) -> new AttestationVerdict.Refused(
-                "k8s_sa_token: this CA has no Kubernetes token reviewer configured; use a join token"));
+                "k8s_sa_token: this CA has no Kubernetes token reviewer configured; use a join token"), ledger);
     }
 
     /** A new token valid for {@code ttl}; {@code nodeName} null means any node may use it (once). */
@@ -45,7 +49,7 @@ public final class JoinTokens implements NodeAttestor {
         byte[] b = new byte[32];
         random.nextBytes(b);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-        grants.put(digest(token), new Grant(nodeName, clock.instant().plus(ttl)));
+        grants.put(digest(token), new TokenLedger.Grant(nodeName, clock.instant().plus(ttl)));
         return token;
     }
 
@@ -54,7 +58,7 @@ public final class JoinTokens implements NodeAttestor {
         return switch (proof) {
             case NodeProof.ServiceAccountToken sa -> serviceAccountReviewer.attest(nodeName, sa);
             case NodeProof.JoinToken jt -> {
-                Grant g = grants.remove(digest(jt.token()));
+                TokenLedger.Grant g = grants.take(digest(jt.token()));
                 if (g == null) {
                     yield new AttestationVerdict.Refused("join_token: unknown or already used");
                 }
@@ -71,9 +75,7 @@ public final class JoinTokens implements NodeAttestor {
 
     /** Tokens not yet used (expired ones included until swept). */
     public int outstanding() {
-        Instant now = clock.instant();
-        grants.values().removeIf(g -> !now.isBefore(g.expiresAt()));
-        return grants.size();
+        return grants.sweep(clock.instant());
     }
 
     private static String digest(String token) {

@@ -24,13 +24,17 @@ import java.time.InstantSource;
 import java.util.concurrent.TimeUnit;
 
 /**
- * MeshCA, composed: the CA on a {@link DirectoryAuthorityStore}, join tokens, the authorizer, the
+ * MeshCA, composed: the CA on a {@link DirectoryAuthorityStore}, join tokens (in the data directory, so
+ * {@code bulwark ca token} can add them while it runs), the authorizer, the
  * rate limiter and the gRPC service on mTLS with the CA's own SVID ({@code spiffe://<td>/bulwark/meshca}).
  * Client certificates are optional at the TLS layer, because AttestNode is how a node without an SVID
  * gets one; every other RPC refuses a caller without a node SVID. A presented but invalid certificate
  * fails the handshake.
  */
 public final class MeshCaServer implements AutoCloseable {
+
+    /** The data directory's sub-directory of join-token grants ({@link DirectoryTokenLedger}). */
+    public static final String JOIN_TOKENS = "join-tokens";
 
     private final CertificateAuthority ca;
     private final JoinTokens joinTokens;
@@ -41,7 +45,7 @@ public final class MeshCaServer implements AutoCloseable {
                         InstantSource clock, SecureRandom random) throws IOException {
         CertificateSigner signer = new BouncyCastleCertificateSigner();
         this.ca = new CertificateAuthority(config.ca(), signer, new DirectoryAuthorityStore(config.dataDir()), clock, random);
-        this.joinTokens = new JoinTokens(clock, random);
+        this.joinTokens = new JoinTokens(clock, random, new DirectoryTokenLedger(config.dataDir().resolve(JOIN_TOKENS)));
         SvidRegistrar registrar = new SvidRegistrar(ca, signer, joinTokens, authorizer,
                 new RateLimiter(config.signRatePerSecond(), config.signBurst(), clock));
         this.servingSvid = new SelfIssuedSvid(ca, servingId(config), config.ca().keyAlgorithm(), clock, random);
