@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         versionProvider = Bulwark.Version.class,
         description = "Kubernetes network-security control plane: identities, policy, eBPF enforcement, SPIFFE mTLS.",
         footer = {"", ExitCode.HELP},
-        subcommands = {LabelsCommand.class, dev.bulwark.cli.agent.AgentCommand.class, dev.bulwark.cli.policy.PolicyCommand.class, dev.bulwark.cli.distributor.BenchCommand.class, dev.bulwark.cli.distributor.StatusCommand.class, dev.bulwark.cli.distributor.DistributorCommand.class, dev.bulwark.cli.distributor.UpCommand.class, dev.bulwark.cli.distributor.DemoCommand.class, dev.bulwark.cli.chaos.ChaosCommand.class, dev.bulwark.cli.identity.AllocatorCommand.class, dev.bulwark.cli.identity.IdentityCommand.class, dev.bulwark.cli.mesh.SpiffeIdCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {LabelsCommand.class, dev.bulwark.cli.agent.AgentCommand.class, dev.bulwark.cli.policy.PolicyCommand.class, dev.bulwark.cli.distributor.BenchCommand.class, dev.bulwark.cli.distributor.StatusCommand.class, dev.bulwark.cli.distributor.DistributorCommand.class, dev.bulwark.cli.distributor.UpCommand.class, dev.bulwark.cli.distributor.DemoCommand.class, dev.bulwark.cli.chaos.ChaosCommand.class, dev.bulwark.cli.identity.AllocatorCommand.class, dev.bulwark.cli.identity.IdentityCommand.class, dev.bulwark.cli.mesh.SpiffeIdCommand.class, dev.bulwark.cli.mesh.CaCommand.class, dev.bulwark.cli.mesh.SvidCommand.class, CommandLine.HelpCommand.class})
 public final class Bulwark {
 
     public static void main(String[] args) {
