@@ -1,0 +1,20 @@
+package dev.bulwark.agent.auth;
+
+import dev.bulwark.agent.datapath.AuthKey;
+import java.time.Instant;
+
+/** How one endpoint-auth handshake ended, from one agent's side. */
+public sealed interface AuthOutcome {
+
+    /** Both sides proved their identities; {@code key} is in the auth map until {@code expiry}. */
+    record Authenticated(AuthKey key, Instant expiry) implements AuthOutcome {
+    }
+
+    /** A side refused the other's certificate or identity (nothing written, a held entry removed). */
+    record Refused(String reason) implements AuthOutcome {
+    }
+
+    /** The peer agent could not be reached or the connection broke (nothing changed; retry later). */
+    record Unreachable(String reason) implements AuthOutcome {
+    }
+}
