@@ -31,6 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -49,7 +51,8 @@ import java.util.function.Function;
  * RESOURCE_EXHAUSTED, NOT_FOUND, OUT_OF_RANGE. When retries run out the last UNAVAILABLE or
  * DEADLINE_EXCEEDED is thrown.
  *
- * <p>Thread-safe; share one instance. Calls block the calling thread (virtual threads are fine).
+ * <p>Thread-safe; share one instance (sharing is what lets concurrent {@link #allocate} calls be merged
+ * into one RPC). Calls block the calling thread (virtual threads are fine).
  * Close it to release the channels.
  */
 public final class IdentityClient implements AutoCloseable {
@@ -80,12 +83,20 @@ public final class IdentityClient implements AutoCloseable {
 
     /** Marks the leader's address in UNAVAILABLE messages (matches the server's StatusMapping). */
     static final String LEADER_PREFIX = "leader=";
+    /** Allocate RPCs one client has outstanding before further calls queue up and get merged. */
+    static final int COALESCED_RPCS_IN_FLIGHT = 2;
+    /** The server's limit of label sets per AllocateRequest. */
+    static final int MAX_SETS_PER_ALLOCATE = 1000;
 
     private final List<String> addresses;
     private final Options options;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final AtomicReference<String> target;
     private final ChannelCredentials credentials;
+    /** Runs coalesced Allocate RPCs (they block on gRPC); virtual threads, so a blocked RPC costs no platform thread. */
+    private final ExecutorService rpcThreads = Executors.newVirtualThreadPerTaskExecutor();
+    private final AllocationCoalescer coalescer = new AllocationCoalescer(this::allocateNow, rpcThreads,
+            COALESCED_RPCS_IN_FLIGHT, MAX_SETS_PER_ALLOCATE);
 
     private IdentityClient(List<String> addresses, Options options, ChannelCredentials credentials) {
         if (addresses.isEmpty()) {
@@ -114,8 +125,16 @@ public final class IdentityClient implements AutoCloseable {
         return new IdentityClient(addresses, options, credentials);
     }
 
-    /** Allocates (or finds) the identity of each label set and references it for {@code owner}. */
+    /**
+     * Allocates (or finds) the identity of each label set and references it for {@code owner}. Calls made
+     * concurrently from several threads while earlier Allocate RPCs are in flight are merged into one RPC
+     * per owner ({@link AllocationCoalescer}); each caller still gets only its own allocations and errors.
+     */
     public AllocateResponse allocate(String owner, List<LabelSet> labelSets) {
+        return coalescer.allocate(owner, labelSets);
+    }
+
+    private AllocateResponse allocateNow(String owner, List<LabelSet> labelSets) {
         AllocateRequest.Builder b = AllocateRequest.newBuilder().setOwner(owner);
         labelSets.forEach(s -> b.addLabelSets(toProto(s)));
         AllocateRequest request = b.build();
@@ -297,6 +316,7 @@ public final class IdentityClient implements AutoCloseable {
 
     @Override
     public void close() {
+        rpcThreads.shutdownNow();
         for (ManagedChannel c : channels.values()) {
             c.shutdownNow();
         }
