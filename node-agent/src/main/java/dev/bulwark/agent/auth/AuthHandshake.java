@@ -150,7 +150,8 @@ public final class AuthHandshake implements AutoCloseable {
         X509Svid svid = mine.get();
         SSLContext ctx = context(new SvidKeyManager(() -> svid), trust);
         try (Socket plain = new Socket()) {
-            plain.connect(peer, (int) timeout.toMillis());
+            plain.connect(peer.isUnresolved() ? new InetSocketAddress(peer.getHostString(), peer.getPort()) : peer,
+                    (int) timeout.toMillis());
             try (SSLSocket c = (SSLSocket) ctx.getSocketFactory().createSocket(plain, peer.getHostString(), peer.getPort(), false)) {
                 SSLParameters p = c.getSSLParameters();
                 p.setProtocols(new String[] {"TLSv1.3"});

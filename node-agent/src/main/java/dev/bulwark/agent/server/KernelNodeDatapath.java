@@ -1,5 +1,6 @@
 package dev.bulwark.agent.server;
 
+import dev.bulwark.agent.datapath.AuthMap;
 import dev.bulwark.agent.datapath.IpcacheMap;
 import dev.bulwark.agent.datapath.PolicyMap;
 import dev.bulwark.agent.datapath.bpf.KernelDatapath;
@@ -36,6 +37,19 @@ final class KernelNodeDatapath implements NodeDatapath {
     @Override
     public Optional<PolicyMap> policyMap(String name) {
         return Optional.ofNullable(endpoints.get(name)).map(a -> a.endpoint().policy());
+    }
+
+    @Override
+    public void setEndpointIdentity(String name, int identity) {
+        Attached a = endpoints.get(name);
+        if (a != null) {
+            a.endpoint().setIdentity(identity);
+        }
+    }
+
+    @Override
+    public AuthMap auth() {
+        return datapath.auth();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.bulwark.agent.server;
 
+import dev.bulwark.agent.datapath.AuthMap;
 import dev.bulwark.agent.datapath.IpcacheMap;
 import dev.bulwark.agent.datapath.ModelDatapath;
 import dev.bulwark.agent.datapath.PolicyMap;
@@ -27,6 +28,23 @@ final class ModelNodeDatapath implements NodeDatapath {
     @Override
     public Optional<PolicyMap> policyMap(String name) {
         return Optional.ofNullable(endpoints.get(name)).map(model::endpoint);
+    }
+
+    @Override
+    public void setEndpointIdentity(String name, int identity) {
+        Integer i = endpoints.get(name);
+        if (i != null) {
+            model.setEndpointIdentity(i, identity);
+        }
+    }
+
+    @Override
+    public AuthMap auth() {
+        return model.auth();
+    }
+
+    ModelDatapath model() {
+        return model;
     }
 
     @Override

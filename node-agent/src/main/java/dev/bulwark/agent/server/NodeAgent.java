@@ -1,5 +1,8 @@
 package dev.bulwark.agent.server;
 
+import dev.bulwark.agent.auth.EndpointAuth;
+import dev.bulwark.agent.auth.EndpointAuthConfig;
+import dev.bulwark.agent.auth.IdentitySvids;
 import dev.bulwark.agent.datapath.DatapathConfig;
 import dev.bulwark.agent.datapath.FlowEvent;
 import dev.bulwark.agent.datapath.ModelDatapath;
@@ -9,6 +12,7 @@ import dev.bulwark.agent.datapath.bpf.RingBuffer;
 import dev.bulwark.agent.sync.NodeDatapath;
 import dev.bulwark.agent.sync.PolicyStreamClient;
 import dev.bulwark.agent.sync.StateApplier;
+import dev.bulwark.mesh.bundle.BundleSource;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -56,6 +60,7 @@ public final class NodeAgent implements AutoCloseable {
     private final ManagedChannel identityChannel;
     private final EndpointIdentities allocator;
     private volatile boolean running = true;
+    private volatile EndpointAuth endpointAuth;
     private HttpServer http;
     private Thread eventPump;
 
@@ -83,8 +88,14 @@ public final class NodeAgent implements AutoCloseable {
         }
         this.client = new PolicyStreamClient(channel, config.nodeName(), UUID.randomUUID().toString(), applier, sync,
                 config.minBackoff(), config.maxBackoff(),
-                s -> log.println("agent: applied policy version " + s.version() + " (" + s.endpoints().size() + " endpoints, "
-                        + s.ipcache().size() + " ipcache entries)"));
+                s -> {
+                    log.println("agent: applied policy version " + s.version() + " (" + s.endpoints().size() + " endpoints, "
+                            + s.ipcache().size() + " ipcache entries)");
+                    EndpointAuth auth = endpointAuth;
+                    if (auth != null) {
+                        auth.onState(s);
+                    }
+                });
     }
 
     private NodeDatapath chooseDatapath() {
@@ -125,8 +136,23 @@ public final class NodeAgent implements AutoCloseable {
         vertx.runOnContext(v -> flowSubscribers.forEach((r, asJson) -> r.write(asJson ? json : text)));
     }
 
+    /**
+     * Turns on endpoint-to-endpoint authentication (call before {@link #start}): the handshake listener
+     * and pre-authentication over this datapath's auth map, identity SVIDs from {@code issuer} (MeshCA),
+     * peers trusted through {@code bundles} (the local and federated bundles).
+     */
+    public void enableEndpointAuth(EndpointAuthConfig authConfig, IdentitySvids.Issuer issuer, BundleSource bundles) {
+        if (endpointAuth != null) {
+            throw new IllegalStateException("endpoint auth is already enabled");
+        }
+        endpointAuth = new EndpointAuth(authConfig, issuer, bundles, datapath.auth(), InstantSource.system(), log::println);
+    }
+
     /** Starts the stream client and the HTTP API; returns the API port. */
     public int start() throws Exception {
+        if (endpointAuth != null) {
+            log.println("agent: endpoint auth listening on " + endpointAuth.start());
+        }
         client.start();
         if (allocator != null) {
             // The lease keeps this node's identity references alive; renew well within any sane TTL.
@@ -260,6 +286,9 @@ public final class NodeAgent implements AutoCloseable {
     public void close() {
         running = false;
         client.close();
+        if (endpointAuth != null) {
+            endpointAuth.close();
+        }
         channel.shutdownNow();
         if (identityChannel != null) {
             identityChannel.shutdownNow();

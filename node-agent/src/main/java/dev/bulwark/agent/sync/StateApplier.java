@@ -42,6 +42,14 @@ public final class StateApplier {
                 map.get().reconcile(stateOf(to, name));
                 undo.add(() -> map.get().reconcile(before));
             }
+            // After every map succeeded (identities cannot fail for want of room): the auth map's local side.
+            for (String name : to.endpoints().keySet()) {
+                int identity = to.endpoints().get(name).identity();
+                NodePolicyState.EndpointPolicy old = from.endpoints().get(name);
+                if (old == null || old.identity() != identity) {
+                    datapath.setEndpointIdentity(name, identity);
+                }
+            }
         } catch (DatapathException e) {
             for (Runnable u : undo.reversed()) {
                 u.run();
@@ -60,6 +68,8 @@ public final class StateApplier {
             return;
         }
         datapath.policyMap(name).ifPresent(m -> m.reconcile(stateOf(held, name)));
+        NodePolicyState.EndpointPolicy ep = held.endpoints().get(name);
+        datapath.setEndpointIdentity(name, ep == null ? 0 : ep.identity());
     }
 
     static MapState stateOf(NodePolicyState s, String name) {
