@@ -11,8 +11,8 @@ import java.util.TreeSet;
 /**
  * Which identity pairs this node's policy state makes authentication-dependent: every allow entry that
  * requires authentication, of every endpoint here, gives the pair (endpoint identity, entry's peer
- * identity); an entry for any peer (identity 0) makes every peer of that endpoint acceptable but cannot
- * be pre-authenticated (its peers are not known in advance). Pure and immutable.
+ * identity); an entry for any peer (identity 0) names the endpoint's identity with every peer. Pure and
+ * immutable.
  *
  * @param pairs   (local, remote) pairs named by an auth-required allow
  * @param anyPeer local identities with an auth-required allow for any peer
@@ -71,8 +71,11 @@ public record AuthDemand(Set<Pair> pairs, Set<Integer> anyPeer) {
     }
 
     /**
-     * The handshakes that pre-authenticate {@link #pairs}: one per pair and node that hosts an address of
-     * the remote identity (from the ipcache's node names; CIDR and world prefixes have none).
+     * The handshakes that pre-authenticate the demand: one per pair and node that hosts an address of the
+     * remote identity (from the ipcache's node names; CIDR and world prefixes have none). A local identity
+     * with an any-peer entry is paired with every identity some node hosts: that is what its policy
+     * allows, so each of them may be its first packet's peer (one handshake per identity and node, renewed
+     * only near expiry).
      */
     public Set<Target> targets(NodePolicyState state) {
         Map<Integer, Set<String>> nodesOf = new java.util.HashMap<>();
@@ -82,8 +85,14 @@ public record AuthDemand(Set<Pair> pairs, Set<Integer> anyPeer) {
                 nodesOf.computeIfAbsent(e.getValue(), i -> new TreeSet<>()).add(node);
             }
         }
+        Set<Pair> all = new TreeSet<>(pairs);
+        for (int local : anyPeer) {
+            for (int remote : nodesOf.keySet()) {
+                all.add(new Pair(local, remote));
+            }
+        }
         Set<Target> out = new TreeSet<>();
-        for (Pair p : pairs) {
+        for (Pair p : all) {
             for (String node : nodesOf.getOrDefault(p.remote(), Set.of())) {
                 out.add(new Target(p, node));
             }

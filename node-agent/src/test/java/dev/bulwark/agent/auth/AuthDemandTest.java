@@ -57,8 +57,12 @@ class AuthDemandTest {
         assertEquals(List.of(
                         new AuthDemand.Target(new AuthDemand.Pair(1001, 2001), "n1"),
                         new AuthDemand.Target(new AuthDemand.Pair(1001, 2001), "n2"),
-                        new AuthDemand.Target(new AuthDemand.Pair(1001, 2004), "n1")),
-                List.copyOf(AuthDemand.of(s).targets(s)), "the CIDR prefix of 2004 has no node");
+                        new AuthDemand.Target(new AuthDemand.Pair(1001, 2004), "n1"),
+                        new AuthDemand.Target(new AuthDemand.Pair(1002, 2001), "n1"),
+                        new AuthDemand.Target(new AuthDemand.Pair(1002, 2001), "n2"),
+                        new AuthDemand.Target(new AuthDemand.Pair(1002, 2004), "n1")),
+                List.copyOf(AuthDemand.of(s).targets(s)),
+                "the CIDR prefix of 2004 has no node; 1002's any-peer entry pairs it with every node-hosted identity");
         assertEquals(Set.of(), AuthDemand.NONE.targets(s));
     }
 }
