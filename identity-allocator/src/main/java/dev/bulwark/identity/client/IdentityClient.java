@@ -85,6 +85,8 @@ public final class IdentityClient implements AutoCloseable {
     static final String LEADER_PREFIX = "leader=";
     /** Allocate RPCs one client has outstanding before further calls queue up and get merged. */
     static final int COALESCED_RPCS_IN_FLIGHT = 2;
+    /** reserved:host, the one identity every store has (used to read the revision). */
+    private static final int HOST_IDENTITY = 1;
     /** The server's limit of label sets per AllocateRequest. */
     static final int MAX_SETS_PER_ALLOCATE = 1000;
 
@@ -171,6 +173,16 @@ public final class IdentityClient implements AutoCloseable {
         return r.getFound() ? Optional.of(r.getIdentity()) : Optional.empty();
     }
 
+    /**
+     * The store's revision at a linearizable point inside this call: every allocation or release
+     * acknowledged before the call started has a revision at most this. (A Lookup of the reserved host
+     * identity, which always exists and costs the replica only its read barrier.)
+     */
+    public long readRevision() {
+        LookupRequest request = LookupRequest.newBuilder().setId(HOST_IDENTITY).build();
+        return call(stub -> stub.lookup(request)).getRevision();
+    }
+
     /** One page of identities with id greater than {@code afterId}, ascending; pageSize 0 means 1000. */
     public ListResponse list(int afterId, int pageSize) {
         ListRequest request = ListRequest.newBuilder().setAfterId(afterId).setPageSize(pageSize).build();
@@ -221,6 +233,10 @@ public final class IdentityClient implements AutoCloseable {
                     }
                 });
         return () -> call.get().cancel("closed by client", null);
+    }
+
+    Options options() {
+        return options;
     }
 
     /** The replica the next call goes to first. */

@@ -1,0 +1,78 @@
+package dev.bulwark.identity.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bulwark.identity.client.IdentityClient;
+import dev.bulwark.identity.client.IdentityView;
+import dev.bulwark.model.LabelSet;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Linearizable lookups through {@link IdentityView} against three real replicas: a lookup made on
+ * another client right after an Allocate was acknowledged must find it, with the view watching a
+ * follower (which applies later than the leader acknowledges, so answering from the copy without
+ * waiting for the read revision would miss allocations).
+ */
+class IdentityViewIT {
+
+    @TempDir
+    Path dir;
+
+    private static LabelSet set(String app) {
+        return LabelSet.parse(List.of("k8s:app=" + app, "k8s:io.kubernetes.pod.namespace=view"));
+    }
+
+    @Test
+    void aLookupOnAnotherClientFindsEveryAllocationAcknowledgedBeforeIt() throws Exception {
+        try (LoopbackCluster cluster = new LoopbackCluster(3, dir, 3, c -> c)) {
+            int leader = cluster.awaitLeader(Duration.ofSeconds(15));
+            List<String> followerFirst = new ArrayList<>(cluster.addresses());
+            Collections.rotate(followerFirst, -((leader + 1) % 3));
+            try (IdentityClient writer = IdentityClient.connect(cluster.addresses());
+                 IdentityClient reader = IdentityClient.connect(followerFirst);
+                 IdentityView view = IdentityView.open(reader)) {
+                assertEquals(OptionalInt.empty(), view.idOf(set("never-allocated")));
+                for (int i = 0; i < 150; i++) {
+                    int id = writer.allocate("node-w", List.of(set("seq-" + i))).getAllocations(0).getId();
+                    assertEquals(OptionalInt.of(id), view.idOf(set("seq-" + i)), "set seq-" + i + " right after its ack");
+                    assertEquals(Optional.of(set("seq-" + i)), view.labelsOf(id));
+                }
+                // Concurrent writers, each handing its acknowledged allocation straight to a lookup.
+                try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                    List<Future<List<String>>> results = new ArrayList<>();
+                    for (int t = 0; t < 8; t++) {
+                        int thread = t;
+                        results.add(threads.submit(() -> {
+                            List<String> misses = new ArrayList<>();
+                            for (int i = 0; i < 40; i++) {
+                                LabelSet s = set("par-" + thread + "-" + i);
+                                int id = writer.allocate("node-" + thread, List.of(s)).getAllocations(0).getId();
+                                OptionalInt seen = view.idOf(s);
+                                if (seen.isEmpty() || seen.getAsInt() != id) {
+                                    misses.add(s + " -> " + id + " but the view said " + seen);
+                                }
+                            }
+                            return misses;
+                        }));
+                    }
+                    for (Future<List<String>> f : results) {
+                        assertEquals(List.of(), f.get());
+                    }
+                }
+                assertTrue(view.appliedRevision() >= 150 + 8 * 40, "applied revision " + view.appliedRevision());
+            }
+        }
+    }
+}
