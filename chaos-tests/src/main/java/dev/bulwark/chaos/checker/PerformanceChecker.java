@@ -67,6 +67,7 @@ public final class PerformanceChecker implements Checker {
         details.put("kills", afterKill.length);
         if (afterKill.length > 0) {
             details.put("stall-after-kill-p50-ms", millis(percentile(afterKill, 0.5)));
+            details.put("stall-after-kill-p99-ms", millis(percentile(afterKill, 0.99)));
             details.put("stall-after-kill-max-ms", millis(afterKill[afterKill.length - 1]));
         }
         return new CheckResult(name(), Validity.VALID, ok + " ok operations, " + details.get("ok-per-second")

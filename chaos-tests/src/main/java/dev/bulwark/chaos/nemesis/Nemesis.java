@@ -8,6 +8,7 @@ import dev.bulwark.chaos.history.HistoryRecorder;
 import dev.bulwark.chaos.history.Op;
 import dev.bulwark.chaos.history.OpType;
 import dev.bulwark.chaos.history.OpValue;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +87,35 @@ public final class Nemesis {
         List<String> dead = cluster.nodes().stream().filter(n -> !cluster.replica(n).alive()).toList();
         if (!dead.isEmpty()) {
             record("restart", String.join(",", dead), () -> dead.forEach(n -> cluster.start(n, false)));
+        }
+    }
+
+    /**
+     * Waits, up to {@code max}, until some replica names a leader, recorded as {@code await-leader} (ok with
+     * the leader, or info when none came). Called after heal and quiesce, before the final reads: those
+     * check that acknowledged allocations survived, which an election still running on a starved machine
+     * would otherwise turn into "unknown". The wait itself shows in the history as recovery time.
+     */
+    public void awaitLeader(Duration max) {
+        history.append(OpType.INVOKE, Op.NEMESIS, "await-leader", OpValue.ofDetail(null), null);
+        long until = System.nanoTime() + max.toNanos();
+        while (true) {
+            Optional<String> l = leader.get();
+            if (l.isPresent()) {
+                history.append(OpType.OK, Op.NEMESIS, "await-leader", OpValue.ofDetail(l.get()), null);
+                return;
+            }
+            if (System.nanoTime() >= until) {
+                history.append(OpType.INFO, Op.NEMESIS, "await-leader", OpValue.ofDetail(null),
+                        "no leader within " + max.toSeconds() + " s");
+                return;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import dev.bulwark.chaos.history.Op;
 import dev.bulwark.chaos.history.OpType;
 import dev.bulwark.chaos.history.OpValue;
 import dev.bulwark.chaos.nemesis.Nemesis;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -16,9 +17,13 @@ import java.util.List;
  * The run's timeline on the calling thread: phase markers at each phase start, fault windows started and
  * stopped on time, everything healed when the heal phase starts, and final reads released once their
  * phase marker is recorded. Steps run one after another; when a fault step overruns (a wipe and rejoin
- * can take seconds), the following phases are shifted so each keeps its planned length.
+ * can take seconds), the following phases are shifted so each keeps its planned length. The final reads
+ * start only once a leader is known (or {@link #FINAL_READS_AWAIT_LEADER} passed).
  */
 final class Conductor {
+
+    /** How long the final reads wait for an elected leader after heal and quiesce. */
+    static final Duration FINAL_READS_AWAIT_LEADER = Duration.ofSeconds(120);
 
     private Conductor() {
     }
@@ -37,6 +42,9 @@ final class Conductor {
             steps.add(new Step(gc.phaseStartNanos(p), 0, () -> {
                 if (p == Phase.HEAL) {
                     nemesis.healAll();
+                }
+                if (p == Phase.FINAL_READS) {
+                    nemesis.awaitLeader(FINAL_READS_AWAIT_LEADER);
                 }
                 history.append(OpType.OK, Op.NEMESIS, Op.PHASE, OpValue.ofDetail(p.wire()), null);
                 if (p == Phase.FINAL_READS) {

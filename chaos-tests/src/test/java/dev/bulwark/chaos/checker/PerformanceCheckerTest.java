@@ -24,6 +24,7 @@ class PerformanceCheckerTest {
         assertEquals(1290.0, r.details().get("longest-allocation-stall-ms"));
         assertEquals(1, r.details().get("kills"));
         assertEquals(1200.0, r.details().get("stall-after-kill-max-ms"));
+        assertEquals(1200.0, r.details().get("stall-after-kill-p99-ms"));
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Object>> ops = (Map<String, Map<String, Object>>) r.details().get("operations");
         assertEquals(2L, ops.get("allocate").get("ok"));
