@@ -52,6 +52,9 @@ public final class AgentCommand {
         @Option(names = "--datapath", defaultValue = "auto", description = "auto, kernel (fail without bpf()) or model. Default: ${DEFAULT-VALUE}.")
         NodeAgentConfig.Mode mode;
 
+        @Mixin
+        AgentTlsOptions tls;
+
         @Override
         public Integer call() throws Exception {
             NodeAgentConfig config;
@@ -65,15 +68,28 @@ public final class AgentCommand {
                 return ExitCode.PROBLEM;
             }
             CountDownLatch stop = new CountDownLatch(1);
+            AgentTlsOptions.ControlPlane controlPlane;
+            try {
+                controlPlane = tls.connect(node, output.err());
+            } catch (IllegalArgumentException e) {
+                output.error(e.getMessage());
+                return ExitCode.USAGE;
+            } catch (io.grpc.StatusRuntimeException e) {
+                output.error("node attestation at --mesh-ca " + tls.meshCa + " failed: " + e.getStatus().getCode() + ": "
+                        + e.getStatus().getDescription());
+                return ExitCode.UNAVAILABLE;
+            }
             NodeAgent agent;
             try {
-                agent = new NodeAgent(config, output.err());
+                agent = new NodeAgent(config, output.err(), controlPlane.credentials());
             } catch (IllegalStateException e) {
+                controlPlane.close();
                 output.error(e.getMessage());
                 return ExitCode.UNAVAILABLE;
             }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 agent.close();
+                controlPlane.close();
                 stop.countDown();
             }, "agent-shutdown"));
             agent.start();

@@ -2,12 +2,16 @@ package dev.bulwark.cli.distributor;
 
 import dev.bulwark.cli.ExitCode;
 import dev.bulwark.cli.OutputOptions;
+import dev.bulwark.cli.TlsOptions;
+import dev.bulwark.mesh.tls.SvidDirectory;
 import dev.bulwark.policy.compile.EngineConfig;
 import dev.bulwark.policy.distribution.cluster.ClusterConfig;
 import dev.bulwark.policy.distribution.pipeline.IncrementalEngineCompilation;
 import dev.bulwark.policy.distribution.server.DistributorConfig;
 import dev.bulwark.policy.distribution.server.DistributorServer;
+import dev.bulwark.policy.distribution.server.TransportSecurity;
 import dev.bulwark.policy.distribution.stream.AgentAuthenticator;
+import dev.bulwark.policy.distribution.stream.NodeSvidAuthenticator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,8 +31,9 @@ public final class DistributorCommand {
 
     @Command(name = "start", description = {
             "Run one distributor replica until Ctrl-C: a source (--watch DIR, --kubernetes, or --dev-api-server),",
-            "identities from --identity, PolicyDistribution on --listen. Agent streams are NOT authenticated",
-            "yet (development: the subscribed node name is trusted) until mesh-auth's mTLS lands."})
+            "identities from --identity, PolicyDistribution on --listen. With --tls-dir both run on mTLS and an",
+            "agent may subscribe only for the node its node SVID names; without it agent streams are NOT",
+            "authenticated (development: the subscribed node name is trusted)."})
     static final class Start implements Callable<Integer> {
 
         @Mixin
@@ -71,24 +76,34 @@ public final class DistributorCommand {
         @Option(names = "--cluster-member", paramLabel = "HOST:PORT", description = "a Hazelcast member (repeat; include this one)")
         List<String> members = new ArrayList<>();
 
+        @Mixin
+        TlsOptions tls;
+
         @Override
         public Integer call() throws Exception {
             DistributorConfig config;
+            Optional<SvidDirectory> svid;
             try {
                 config = config();
+                svid = tls.load();
             } catch (IllegalArgumentException e) {
                 output.error(e.getMessage());
                 return ExitCode.USAGE;
             }
+            AgentAuthenticator authenticator = svid.<AgentAuthenticator>map(d -> new NodeSvidAuthenticator(d.trustDomain()))
+                    .orElse(AgentAuthenticator.trustingSubscribedNodeName());
+            TransportSecurity security = svid.map(d -> new TransportSecurity(TlsOptions.serving(d).serverCredentials(true),
+                    TlsOptions.dialling(d).channelCredentials())).orElse(TransportSecurity.PLAINTEXT);
             CountDownLatch stop = new CountDownLatch(1);
             try (DistributorServer server = DistributorServer.start(config, new IncrementalEngineCompilation(EngineConfig.DEFAULT),
-                    AgentAuthenticator.trustingSubscribedNodeName())) {
+                    authenticator, security)) {
                 var out = output.out();
                 out.printf("distributor %s: PolicyDistribution on %s:%d%n", config.replicaId(), config.listenHost(), server.grpcPort());
                 server.developmentServer().ifPresent(d -> out.printf(
                         "DEVELOPMENT API server (in-memory, not Kubernetes) on %s — kubectl -s %s --validate=false ...%n",
                         d.url(), d.url()));
-                out.println("agent streams are not authenticated (development); Ctrl-C stops");
+                out.println(svid.map(d -> "mTLS as " + d.svid().id() + ": agents need their node SVID; Ctrl-C stops")
+                        .orElse("agent streams are not authenticated (development); Ctrl-C stops"));
                 out.flush();
                 Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
                 stop.await();

@@ -2,6 +2,7 @@ package dev.bulwark.cli.identity;
 
 import dev.bulwark.cli.ExitCode;
 import dev.bulwark.cli.OutputOptions;
+import dev.bulwark.cli.TlsOptions;
 import dev.bulwark.identity.AllocationPolicy;
 import dev.bulwark.identity.server.IdentityAllocatorConfig;
 import dev.bulwark.identity.server.IdentityAllocatorServer;
@@ -9,13 +10,16 @@ import dev.bulwark.identity.server.Membership;
 import dev.bulwark.identity.server.Peer;
 import dev.bulwark.model.IdentityLayout;
 import dev.bulwark.model.LabelSet;
+import dev.bulwark.mesh.tls.SvidDirectory;
 import dev.bulwark.model.identity.SecurityLabelFilter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -83,10 +87,15 @@ public final class AllocatorCommand {
         @Option(names = "--join", description = "start outside the group and wait for `bulwark allocator members add`")
         boolean join;
 
+        @Mixin
+        TlsOptions tls;
+
         @Override
         public Integer call() throws Exception {
             IdentityAllocatorConfig config;
+            Optional<SvidDirectory> svid;
             try {
+                svid = tls.load();
                 Map<Integer, LabelSet> pinned = new HashMap<>();
                 for (String p : pins) {
                     int eq = p.indexOf('=');
@@ -104,7 +113,9 @@ public final class AllocatorCommand {
                 return ExitCode.USAGE;
             }
             CountDownLatch stopped = new CountDownLatch(1);
-            IdentityAllocatorServer server = IdentityAllocatorServer.start(config);
+            IdentityAllocatorServer server = svid.isEmpty() ? IdentityAllocatorServer.start(config)
+                    : IdentityAllocatorServer.start(config, InstantSource.system(),
+                    TlsOptions.serving(svid.get()).serverCredentials(true));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     server.close();
@@ -113,8 +124,8 @@ public final class AllocatorCommand {
                 }
                 stopped.countDown();
             }));
-            output.err().printf("replica %s: IdentityService on %s, Raft on %s, cluster %d (ids %d..%d)%s%n", id,
-                    server.grpcAddress(), config.self().raftAddress(), clusterId, config.policy().minIdentity(),
+            output.err().printf("replica %s: IdentityService on %s (%s), Raft on %s, cluster %d (ids %d..%d)%s%n", id,
+                    server.grpcAddress(), svid.map(d -> "mTLS as " + d.svid().id()).orElse("plaintext"), config.self().raftAddress(), clusterId, config.policy().minIdentity(),
                     config.policy().maxIdentity(), server.metricsPort().map(p -> ", metrics on :" + p + "/metrics").orElse(""));
             output.err().flush();
             stopped.await();

@@ -2,9 +2,12 @@ package dev.bulwark.cli.identity;
 
 import dev.bulwark.cli.ExitCode;
 import dev.bulwark.cli.OutputOptions;
+import dev.bulwark.cli.TlsOptions;
 import dev.bulwark.identity.client.IdentityClient;
+import dev.bulwark.mesh.tls.SvidDirectory;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -21,8 +24,16 @@ final class ClientOptions {
                     + "(env BULWARK_ALLOCATORS; default ${DEFAULT-VALUE})")
     List<String> allocators = new ArrayList<>();
 
+    @Option(names = "--tls-dir", paramLabel = "DIR",
+            description = "dial the allocators on mTLS with the SVID in DIR (svid.key, svid.pem, bundle.pem from `bulwark ca issue`)")
+    Path tlsDir;
+
     IdentityClient connect() {
-        return IdentityClient.connect(allocators);
+        if (tlsDir == null) {
+            return IdentityClient.connect(allocators);
+        }
+        return IdentityClient.connect(allocators, IdentityClient.Options.DEFAULT,
+                TlsOptions.dialling(SvidDirectory.load(tlsDir)).channelCredentials());
     }
 
     /** Prints a gRPC failure and returns the exit code: 3 when unavailable, 1 otherwise (bad input, not found, full). */
