@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 
 /** {@code bulwark bench}: benchmarks (performance targets live here, never in tests). */
 @Command(name = "bench", description = "Benchmarks; each prints its figures (--output json for one JSON object).",
-        subcommands = {BenchCommand.Fanout.class, BenchCommand.PipelineLatency.class, dev.bulwark.cli.agent.BenchDatapathCommand.class, dev.bulwark.cli.identity.BenchIdentityCommand.class, dev.bulwark.cli.policy.BenchPolicyCommand.class})
+        subcommands = {BenchCommand.Fanout.class, BenchCommand.PipelineLatency.class, dev.bulwark.cli.agent.BenchDatapathCommand.class, dev.bulwark.cli.identity.BenchIdentityCommand.class, dev.bulwark.cli.policy.BenchPolicyCommand.class, dev.bulwark.cli.mesh.BenchCaCommand.class})
 public final class BenchCommand {
 
     @Command(name = "fanout", description = {
