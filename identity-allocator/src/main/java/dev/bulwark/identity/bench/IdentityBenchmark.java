@@ -1,6 +1,7 @@
 package dev.bulwark.identity.bench;
 
 import dev.bulwark.identity.client.IdentityClient;
+import dev.bulwark.identity.client.IdentityView;
 import dev.bulwark.identity.server.IdentityAllocatorConfig;
 import dev.bulwark.identity.server.IdentityAllocatorServer;
 import dev.bulwark.model.LabelSet;
@@ -16,13 +17,17 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One side-by-side run. Workload, identical for both systems: warm-up on {@code warmupSets} label sets,
- * then {@code labelSets} new distinct label sets allocated by {@code clients} closed-loop clients, one
- * label set per call (the per-pod case, so Bulwark's batching comes from group commit, not from the
- * client), then lookups of random existing sets for {@code lookupTime}.
+ * then {@code labelSets} new distinct label sets allocated by {@code clients} closed-loop clients spread
+ * over {@link #NODES} nodes, one label set per call (the per-pod case), then linearizable lookups of
+ * random existing sets for {@code lookupTime}.
  *
- * <p>(a) Bulwark: 3 replicas in this JVM on loopback, IdentityClient over gRPC. (b) Cilium's kvstore
+ * <p>(a) Bulwark: 3 replicas in this JVM on loopback; one IdentityClient per node, shared by that node's
+ * clients, so concurrent calls of a node are coalesced into one RPC (and concurrent RPCs into one log
+ * entry by group commit); lookups through each node's {@link IdentityView}. (b) Cilium's kvstore
  * protocol ({@link CiliumKvstoreAllocator}) against a real 3-member etcd on loopback, clients spread
- * over the members as agents would be. Both share this machine's CPUs with the load generator.
+ * over the members as agents would be; one label set per lock (the protocol has no batch form); each
+ * lookup is one linearizable etcd read (no cache: Cilium's agent cache is not linearizable). Both share
+ * this machine's CPUs with the load generator.
  */
 public final class IdentityBenchmark {
 
@@ -68,6 +73,9 @@ public final class IdentityBenchmark {
     public record Result(Config config, SystemResult bulwark, SystemResult baseline, double ratio) {
     }
 
+    /** Nodes the clients are spread over (owners, and one IdentityClient each); the baseline uses as many. */
+    static final int NODES = 10;
+
     private final Config config;
     private final PrintWriter progress;
 
@@ -95,7 +103,9 @@ public final class IdentityBenchmark {
                 servers.add(IdentityAllocatorServer.start(c));
             }
             List<String> addresses = configs.stream().map(c -> c.self().grpcAddress()).toList();
-            int channels = Math.max(1, config.clients() / 16);
+            // One IdentityClient per node, shared by that node's callers, as in a node agent: concurrent
+            // Allocate calls of one node are coalesced into one RPC by the client.
+            int channels = Math.min(NODES, config.clients());
             List<IdentityClient> clients = new ArrayList<>();
             for (int i = 0; i < channels; i++) {
                 clients.add(IdentityClient.connect(addresses));
@@ -104,7 +114,7 @@ public final class IdentityBenchmark {
                 progress.println("bulwark: 3 replicas up on " + addresses + "; warming up");
                 progress.flush();
                 LoadPhase.run(config.clients(), config.warmupSets(), 0, (c, i) ->
-                        clients.get(c % channels).allocate("node-" + (c % 10), List.of(labels("warm", i))));
+                        clients.get(c % channels).allocate("node-" + (c % channels), List.of(labels("warm", i))));
                 long entriesBefore = servers.getFirst().appliedIndex();
                 int k = config.setsPerCall();
                 LoadPhase.Measured alloc = LoadPhase.run(config.clients(), config.labelSets() / k, 0, (c, i) -> {
@@ -112,15 +122,26 @@ public final class IdentityBenchmark {
                     for (int j = 0; j < k; j++) {
                         sets.add(labels("new", i * k + j));
                     }
-                    clients.get(c % channels).allocate("node-" + (c % 10), sets);
+                    clients.get(c % channels).allocate("node-" + (c % channels), sets);
                 });
                 long entries = servers.getFirst().appliedIndex() - entriesBefore;
                 progress.printf("bulwark: %d new identities in %.2f s (%d per call), %d Raft log entries (%.1f calls per entry)%n",
                         alloc.ops() * k, alloc.seconds(), k, entries, entries == 0 ? 0.0 : (double) alloc.ops() / entries);
                 progress.flush();
-                LoadPhase.Measured lookups = LoadPhase.run(config.clients(), -1, config.lookupTime().toNanos(), (c, i) ->
-                        clients.get(c % channels).lookup(labels("new", ThreadLocalRandom.current().nextInt(config.labelSets() / k * k))).orElseThrow());
-                return SystemResult.of("bulwark (3 Ratis replicas, group commit, " + k + " set(s) per call)", alloc, k, lookups);
+                // Lookups: each node's IdentityView (linearizable: one shared revision read per batch of lookups).
+                List<IdentityView> views = new ArrayList<>();
+                try {
+                    for (IdentityClient client : clients) {
+                        views.add(IdentityView.open(client));
+                    }
+                    views.forEach(v -> v.idOf(labels("new", 0)).orElseThrow());
+                    LoadPhase.Measured lookups = LoadPhase.run(config.clients(), -1, config.lookupTime().toNanos(), (c, i) ->
+                            views.get(c % channels).idOf(labels("new", ThreadLocalRandom.current().nextInt(config.labelSets() / k * k))).orElseThrow());
+                    return SystemResult.of("bulwark (3 Ratis replicas; " + k + " set(s) per call, concurrent calls of a node "
+                            + "coalesced by its client; lookups from a watch-fed view behind a shared linearizable revision read)", alloc, k, lookups);
+                } finally {
+                    views.forEach(IdentityView::close);
+                }
             } finally {
                 clients.forEach(IdentityClient::close);
             }
@@ -139,7 +160,7 @@ public final class IdentityBenchmark {
             List<CiliumKvstoreAllocator> agents = new ArrayList<>();
             for (int c = 0; c < config.clients(); c++) {
                 EtcdGateway gw = new EtcdGateway(etcd.clientUrls().get(c % etcd.clientUrls().size()));
-                agents.add(new CiliumKvstoreAllocator(gw, "node-" + (c % 10), gw.grantLease(900), used));
+                agents.add(new CiliumKvstoreAllocator(gw, "node-" + (c % NODES), gw.grantLease(900), used));
             }
             LoadPhase.run(config.clients(), config.warmupSets(), 0, (c, i) -> agents.get(c).allocate(labels("warm", i).canonical()));
             LoadPhase.Measured alloc = LoadPhase.run(config.clients(), config.labelSets(), 0,
