@@ -10,7 +10,10 @@ import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code --allocators}: the replicas' gRPC addresses, mixed into every {@code bulwark identity} command. */
 final class ClientOptions {
@@ -28,12 +31,21 @@ final class ClientOptions {
             description = "dial the allocators on mTLS with the SVID in DIR (svid.key, svid.pem, bundle.pem from `bulwark ca issue`)")
     Path tlsDir;
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    /** A client of {@code --allocators}; a missing or broken {@code --tls-dir} is a usage error naming the file. */
     IdentityClient connect() {
         if (tlsDir == null) {
             return IdentityClient.connect(allocators);
         }
-        return IdentityClient.connect(allocators, IdentityClient.Options.DEFAULT,
-                TlsOptions.dialling(SvidDirectory.load(tlsDir)).channelCredentials());
+        SvidDirectory dir;
+        try {
+            dir = SvidDirectory.load(tlsDir);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--tls-dir: " + e.getMessage(), e);
+        }
+        return IdentityClient.connect(allocators, IdentityClient.Options.DEFAULT, TlsOptions.dialling(dir).channelCredentials());
     }
 
     /** Prints a gRPC failure and returns the exit code: 3 when unavailable, 1 otherwise (bad input, not found, full). */

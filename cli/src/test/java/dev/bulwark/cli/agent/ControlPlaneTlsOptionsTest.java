@@ -38,5 +38,8 @@ class ControlPlaneTlsOptionsTest {
                 "--tls-dir", "/nonexistent/tls");
         assertEquals(ExitCode.USAGE, distributor.code(), distributor.err());
         assertTrue(distributor.err().contains("/nonexistent/tls/svid.pem: cannot read"), distributor.err());
+        CliRun identity = CliRun.of("identity", "list", "--allocators", "127.0.0.1:1", "--tls-dir", "/nonexistent/tls");
+        assertEquals(ExitCode.USAGE, identity.code(), identity.err());
+        assertTrue(identity.err().contains("--tls-dir: /nonexistent/tls/svid.pem: cannot read"), identity.err());
     }
 }
