@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -19,8 +20,12 @@ import java.util.function.Consumer;
  * auth map, the SVIDs of the node's identities, and pre-authentication run after every applied policy
  * state and every {@code period} (renewal, retries of unreachable peers, collection of expired entries).
  *
- * <p>Threads: {@link #onState} only records the state and queues a run; runs execute one at a time on
- * one scheduler thread (their handshakes concurrently on virtual threads); the listener has its own.
+ * A datapath drop for want of authentication ({@link #onAuthRequiredDrop}) queues a run too, as Cilium's
+ * signal does: it retries pairs whose handshake failed or whose peer moved since the last pass.
+ *
+ * <p>Threads: {@link #onState} and {@link #onAuthRequiredDrop} only record and queue a run (at most one
+ * queued at a time, so a burst of drops costs one pass); runs execute one at a time on one scheduler
+ * thread (their handshakes concurrently on virtual threads); the listener has its own.
  */
 public final class EndpointAuth implements AutoCloseable {
 
@@ -31,6 +36,7 @@ public final class EndpointAuth implements AutoCloseable {
     private final Consumer<String> log;
     private final AtomicReference<NodePolicyState> state = new AtomicReference<>(NodePolicyState.EMPTY);
     private final AtomicReference<AuthDemand> demand = new AtomicReference<>(AuthDemand.NONE);
+    private final AtomicBoolean queued = new AtomicBoolean();
     private final ScheduledExecutorService runs =
             Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("endpoint-auth").unstarted(r));
 
@@ -56,7 +62,26 @@ public final class EndpointAuth implements AutoCloseable {
     public void onState(NodePolicyState next) {
         state.set(next);
         demand.set(AuthDemand.of(next));
-        runs.execute(this::runOnce);
+        pre.holdLocal(next); // answer for new endpoints' identities at once, before this node's own pass
+        queue();
+    }
+
+    /** The datapath dropped a packet with AUTH_REQUIRED: authenticate what is missing now. */
+    public void onAuthRequiredDrop() {
+        queue();
+    }
+
+    private void queue() {
+        if (queued.compareAndSet(false, true)) {
+            try {
+                runs.execute(() -> {
+                    queued.set(false);
+                    runOnce();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                queued.set(false); // closed
+            }
+        }
     }
 
     private void runOnce() {

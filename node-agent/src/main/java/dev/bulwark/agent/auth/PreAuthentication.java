@@ -56,10 +56,7 @@ public final class PreAuthentication {
 
     /** One pass over {@code state}: returns the outcome of each handshake run (targets already fine are absent). */
     public Map<AuthDemand.Target, AuthOutcome> run(NodePolicyState state) {
-        Set<Integer> local = state.endpoints().values().stream().map(NodePolicyState.EndpointPolicy::identity)
-                .filter(i -> i != 0).collect(Collectors.toSet());
-        local.forEach(svids::hold);
-        svids.held().stream().filter(i -> !local.contains(i)).forEach(svids::release);
+        holdLocal(state);
         Instant now = clock.instant();
         auth.removeExpired(now);
 
@@ -79,6 +76,14 @@ public final class PreAuthentication {
         Map<AuthDemand.Target, AuthOutcome> out = new TreeMap<>();
         running.forEach((t, f) -> out.put(t, result(f)));
         return out;
+    }
+
+    /** Holds the SVIDs of exactly the identities of {@code state}'s endpoints (this node answers for them). */
+    public void holdLocal(NodePolicyState state) {
+        Set<Integer> local = state.endpoints().values().stream().map(NodePolicyState.EndpointPolicy::identity)
+                .filter(i -> i != 0).collect(Collectors.toSet());
+        local.forEach(svids::hold);
+        svids.held().stream().filter(i -> !local.contains(i)).forEach(svids::release);
     }
 
     private static AuthOutcome result(Future<AuthOutcome> f) {

@@ -128,6 +128,10 @@ public final class NodeAgent implements AutoCloseable {
     }
 
     private void publish(FlowEvent e) {
+        EndpointAuth auth = endpointAuth;
+        if (auth != null && e.reason() == Reason.AUTH_REQUIRED) {
+            auth.onAuthRequiredDrop();
+        }
         if (flowSubscribers.isEmpty()) {
             return;
         }
