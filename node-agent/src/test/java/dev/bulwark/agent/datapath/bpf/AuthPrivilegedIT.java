@@ -4,7 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bulwark.agent.auth.AuthDemand;
+import dev.bulwark.agent.auth.AuthHandshake;
+import dev.bulwark.agent.auth.AuthOutcome;
+import dev.bulwark.agent.auth.IdentitySvids;
+import dev.bulwark.agent.auth.TrustDomains;
 import dev.bulwark.agent.datapath.AuthKey;
+import dev.bulwark.agent.datapath.InMemoryAuthMap;
 import dev.bulwark.agent.datapath.DatapathConfig;
 import dev.bulwark.agent.datapath.FlowTuple;
 import dev.bulwark.agent.datapath.Frames;
@@ -20,7 +26,22 @@ import dev.bulwark.model.policy.MapState;
 import dev.bulwark.model.policy.PolicyEntry;
 import dev.bulwark.model.policy.PolicyKey;
 import dev.bulwark.model.policy.Protocols;
+import dev.bulwark.mesh.bundle.BundleSet;
+import dev.bulwark.mesh.ca.AuthorityStore;
+import dev.bulwark.mesh.ca.CaSettings;
+import dev.bulwark.mesh.ca.CertificateAuthority;
+import dev.bulwark.mesh.ca.IssuedSvid;
+import dev.bulwark.mesh.ca.KeyAlgorithm;
+import dev.bulwark.mesh.ca.bouncycastle.BouncyCastleCertificateSigner;
+import dev.bulwark.mesh.spiffe.TrustDomain;
+import dev.bulwark.mesh.tls.X509Svid;
 import dev.bulwark.testkit.ManualClock;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.Set;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +55,8 @@ import org.junit.jupiter.api.Test;
  * The auth map in the real program: pod b (identity 1002) accepts a's (1001) TCP/80 only after mutual
  * authentication. Real TCP between two pod namespaces drops with AUTH_REQUIRED until the entry
  * {1002, 1001} is written, passes while it lives, and drops again once it has expired; crafted packets
- * (BPF_PROG_TEST_RUN) give the model datapath's reason for the same map contents.
+ * (BPF_PROG_TEST_RUN) give the model datapath's reason for the same map contents; a real TLS handshake
+ * between two in-process agents (loopback) writes the kernel entry that lets the connection through.
  */
 @org.junit.jupiter.api.Timeout(value = 180, unit = java.util.concurrent.TimeUnit.SECONDS) // never hang CI
 class AuthPrivilegedIT {
@@ -149,6 +171,38 @@ class AuthPrivilegedIT {
                 Reason expected = model.process(9, Direction.INGRESS, t);
                 assertEquals(expected, b.testRun(Direction.INGRESS, Frames.ipv4(t)).reason(), "expiry " + expiry + " port " + port);
             }
+        }
+    }
+
+    @Test
+    void aHandshakeBetweenTwoAgentsWritesTheKernelEntryThatOpensThePath() throws Exception {
+        datapath.load("b").setIdentity(1002);
+        assertFalse(aToB(80).connected());
+        TrustDomains tds = TrustDomains.single(TrustDomain.parse("cluster-a.example"));
+        SecureRandom random = new SecureRandom();
+        CertificateAuthority ca = new CertificateAuthority(CaSettings.defaults(tds.local(), "a"),
+                new BouncyCastleCertificateSigner(), AuthorityStore.inMemory(), InstantSource.system(), random);
+        IdentitySvids.Issuer issuer = id -> {
+            KeyPair kp = KeyAlgorithm.EC_P256.generate(random);
+            IssuedSvid s = ca.issue(tds.spiffeId(id), kp.getPublic(), Duration.ZERO);
+            return new X509Svid(tds.spiffeId(id), s.chain(), kp.getPrivate());
+        };
+        IdentitySvids svidsOfB = new IdentitySvids(issuer, InstantSource.system());
+        svidsOfB.hold(1002);
+        IdentitySvids svidsOfA = new IdentitySvids(issuer, InstantSource.system());
+        svidsOfA.hold(1001);
+        AuthDemand bNeeds = new AuthDemand(Set.of(new AuthDemand.Pair(1002, 1001)), Set.of());
+        try (AuthHandshake nodeOfB = new AuthHandshake(tds, svidsOfB, () -> BundleSet.of(ca.bundle()), datapath.auth(),
+                () -> bNeeds, InstantSource.system(), Duration.ofSeconds(10));
+             AuthHandshake nodeOfA = new AuthHandshake(tds, svidsOfA, () -> BundleSet.of(ca.bundle()), new InMemoryAuthMap(),
+                     () -> AuthDemand.NONE, InstantSource.system(), Duration.ofSeconds(10))) {
+            InetSocketAddress at = nodeOfB.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            AuthOutcome o = nodeOfA.authenticate(1001, 1002, at);
+            AuthOutcome.Authenticated ok = org.junit.jupiter.api.Assertions.assertInstanceOf(AuthOutcome.Authenticated.class, o, o.toString());
+            Instant written = datapath.auth().expiry(AuthKey.spiffe(1002, 1001)).orElseThrow();
+            assertTrue(Duration.between(written, ok.expiry()).abs().toMillis() < 1000,
+                    "the kernel entry expires with the certificates (read back through CLOCK_BOOTTIME): " + written + " vs " + ok.expiry());
+            assertTrue(aToB(80).connected(), "authenticated by the handshake");
         }
     }
 }
