@@ -1,19 +1,35 @@
 package dev.bulwark.policy.compile;
 
 import dev.bulwark.model.policy.Direction;
+import dev.bulwark.model.policy.PolicyEntry;
+import dev.bulwark.model.policy.PolicyKey;
+import dev.bulwark.policy.api.Peer;
+import dev.bulwark.policy.api.PortRule;
 import dev.bulwark.policy.api.Rule;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Turns a {@link ChangeSet} into a {@link PolicyDelta}: recompiles the endpoints and slices it names
- * and collects what changed in each endpoint's installed state. Endpoints of one identity with the
- * same named ports (replicas) compile to the same state, so each such group is compiled once.
+ * Turns a {@link ChangeSet} into a {@link PolicyDelta}, in three steps:
+ * <ol>
+ * <li>regroup: each endpoint whose rules, identity or ports changed joins the {@link PolicyGroup} of
+ *     its new key (compiled whole when the group is new);</li>
+ * <li>recompile marked slices, once per group: a slice's entries come only from the rules whose peers
+ *     select its identity, and when one rule does (the usual case) the slice is that rule's key
+ *     template for the identity, computed once per delta and shared by every group holding the rule;</li>
+ * <li>diff once per group (members that stayed share the change), once per group transition (endpoints
+ *     that moved between the same two groups share it), and per endpoint only for overflow.</li>
+ * </ol>
+ * So a delta costs what the (rule, peer) pairs and groups it touches cost, not endpoints × entries.
  * Owned by one {@link PolicyEngine}; not thread-safe.
  */
 final class DeltaBuilder {
@@ -22,45 +38,312 @@ final class DeltaBuilder {
     private final SelectorCache cache;
     private final EndpointCompiler compiler;
     private final EndpointCompiler.NamedPorts peerPorts;
+    private final PolicyGroups groups;
+    private final EngineConfig config;
 
-    DeltaBuilder(RuleIndex index, SelectorCache cache, EndpointCompiler compiler, EndpointCompiler.NamedPorts peerPorts) {
+    DeltaBuilder(RuleIndex index, SelectorCache cache, EndpointCompiler compiler, EndpointCompiler.NamedPorts peerPorts,
+                 PolicyGroups groups, EngineConfig config) {
         this.index = index;
         this.cache = cache;
         this.compiler = compiler;
         this.peerPorts = peerPorts;
+        this.groups = groups;
+        this.config = config;
+    }
+
+    private record Transition(PolicyGroup from, PolicyGroup to) {
+    }
+
+    /**
+     * The memo key of a one-rule slice: by rule object, isolation of its direction, remote, and the
+     * group's named ports when the rule resolves named ports against them (ingress).
+     */
+    private record OneRuleSlice(IdentityKey rule, boolean isolated, int remote, List<NamedPort> ports) {
+    }
+
+    private record IdentityKey(Rule rule) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof IdentityKey k && k.rule == rule;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(rule);
+        }
+    }
+
+    private record Diff(Map<PolicyKey, PolicyEntry> upserts, Set<PolicyKey> removals) {
+        boolean isEmpty() {
+            return upserts.isEmpty() && removals.isEmpty();
+        }
     }
 
     PolicyDelta build(ChangeSet changes, Map<String, EndpointState> endpoints) {
-        Map<String, EndpointDelta> deltas = new TreeMap<>();
+        Map<String, EndpointDelta> individual = new TreeMap<>();
         List<EngineEvent> events = new ArrayList<>();
         for (String ep : changes.deleted) {
-            deltas.put(ep, new EndpointDelta(ep, Map.of(), Set.of(), true));
+            individual.put(ep, new EndpointDelta(ep, Map.of(), Set.of(), true));
         }
-        Map<List<Object>, EndpointCompiler.Compiled> compiled = new HashMap<>();
+        Set<PolicyGroup> vacated = new LinkedHashSet<>(changes.vacated);
+
+        // 1. regroup
+        Map<String, PolicyGroup> movedFrom = new LinkedHashMap<>();
+        Set<PolicyGroup> joined = new HashSet<>();
         for (String ep : changes.full) {
             EndpointState s = endpoints.get(ep);
             if (s == null) {
                 continue;
             }
             List<Rule> rules = index.rulesFor(s.identity().value());
-            EndpointCompiler.Compiled c = compiled.computeIfAbsent(List.of(s.identity().value(), s.ports()),
-                    k -> compiler.compile(rules, s.ports(), cache, peerPorts, null));
-            s.replaceAll(c, isolation(rules, Direction.INGRESS), isolation(rules, Direction.EGRESS), deltas, events);
-        }
-        for (Map.Entry<String, Set<Integer>> e : changes.slices.entrySet()) {
-            EndpointState s = endpoints.get(e.getKey());
-            if (s == null || changes.full.contains(e.getKey())) {
+            GroupKey key = new GroupKey(rules, s.ports());
+            PolicyGroup g = groups.get(key);
+            if (g == null) {
+                g = groups.create(key, compiler.compile(key.rules(), key.ports(), cache, peerPorts, null));
+            }
+            PolicyGroup old = s.group();
+            if (old == g) {
                 continue;
             }
-            List<Rule> rules = index.rulesFor(s.identity().value());
-            for (int remote : e.getValue()) {
-                EndpointCompiler.Compiled c = compiled.computeIfAbsent(List.of(s.identity().value(), s.ports(), remote),
-                        k -> compiler.compile(rules, s.ports(), cache, peerPorts, remote));
-                s.replaceSlice(remote, c, deltas, events);
+            if (old != null) {
+                old.leave(ep);
+                vacated.add(old);
+            }
+            g.join(ep);
+            joined.add(g);
+            s.group(g);
+            movedFrom.put(ep, old);
+        }
+
+        // 2. recompile marked slices
+        Map<OneRuleSlice, EndpointCompiler.Compiled> memo = new HashMap<>();
+        for (GroupWork w : changes.groups.values()) {
+            PolicyGroup g = w.group;
+            if (g.isEmpty()) {
+                continue; // dropped below
+            }
+            for (GroupWork.Mark m : w.marks) {
+                EndpointCompiler.Compiled c = slice(g, m.remote, m.rules, memo);
+                if (w.sizeBefore < 0) {
+                    w.sizeBefore = g.size();
+                }
+                m.before = g.replace(m.remote, c.entries(), c.l7());
+                m.after = c.entries();
             }
         }
-        deltas.values().removeIf(EndpointDelta::isEmpty);
-        return new PolicyDelta(deltas, events);
+
+        // 3. diffs: transitions, then groups whose slices changed (groups changed alike share one)
+        int limit = config.entryLimit();
+        Map<Transition, List<String>> transitions = new LinkedHashMap<>();
+        for (Map.Entry<String, PolicyGroup> e : movedFrom.entrySet()) {
+            EndpointState s = endpoints.get(e.getKey());
+            if (s.frozen() != null || s.group().size() > limit) {
+                individually(s, e.getValue(), changes, individual, events);
+            } else {
+                s.installGroupState();
+                transitions.computeIfAbsent(new Transition(e.getValue(), s.group()), k -> new ArrayList<>()).add(e.getKey());
+            }
+        }
+        List<PolicyDelta.SharedChange> shared = new ArrayList<>();
+        transitions.forEach((t, eps) -> {
+            Diff d = diff(t.from() == null ? null : changes.groups.get(t.from()), t.from(), t.to());
+            if (!d.isEmpty()) {
+                shared.add(new PolicyDelta.SharedChange(eps, d.upserts(), d.removals()));
+            }
+        });
+        Map<Signature, List<String>> alike = new LinkedHashMap<>();
+        for (GroupWork w : changes.groups.values()) {
+            PolicyGroup g = w.group;
+            if (g.isEmpty() || !w.replacedAny()) {
+                continue;
+            }
+            List<String> stayed = joined.contains(g) ? g.membersExcept(movedFrom) : g.members();
+            if (stayed.isEmpty()) {
+                continue;
+            }
+            if (w.sizeBefore() > limit || g.size() > limit) {
+                for (String ep : stayed) {
+                    individually(endpoints.get(ep), g, changes, individual, events);
+                }
+                continue;
+            }
+            alike.computeIfAbsent(new Signature(w.marks), k -> new ArrayList<>()).addAll(stayed);
+        }
+        alike.forEach((sig, eps) -> {
+            Diff d = sig.diff();
+            if (!d.isEmpty()) {
+                shared.add(new PolicyDelta.SharedChange(eps, d.upserts(), d.removals()));
+            }
+        });
+        for (PolicyGroup g : vacated) {
+            groups.dropIfEmpty(g);
+        }
+        for (PolicyGroup g : changes.groups.keySet()) {
+            groups.dropIfEmpty(g);
+        }
+        return new PolicyDelta(individual, shared, events);
+    }
+
+    /**
+     * What a delta did to a group's slices, compared by slice object: groups whose slices were
+     * replaced by the same objects (shared through the slice memo) changed the same way.
+     */
+    private static final class Signature {
+        private final int[] remotes;
+        private final Object[] befores;
+        private final Object[] afters;
+        private final int hash;
+
+        Signature(List<GroupWork.Mark> marks) {
+            remotes = new int[marks.size()];
+            befores = new Object[marks.size()];
+            afters = new Object[marks.size()];
+            int h = 1;
+            for (int i = 0; i < marks.size(); i++) {
+                GroupWork.Mark m = marks.get(i);
+                remotes[i] = m.remote;
+                befores[i] = m.before;
+                afters[i] = m.after;
+                h = 31 * (31 * (31 * h + m.remote) + System.identityHashCode(m.before)) + System.identityHashCode(m.after);
+            }
+            hash = h;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Signature x) || x.hash != hash || !Arrays.equals(x.remotes, remotes)) {
+                return false;
+            }
+            for (int i = 0; i < remotes.length; i++) {
+                if (x.befores[i] != befores[i] || x.afters[i] != afters[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @SuppressWarnings("unchecked")
+        Diff diff() {
+            Map<PolicyKey, PolicyEntry> upserts = new HashMap<>();
+            Set<PolicyKey> removals = new HashSet<>();
+            for (int i = 0; i < remotes.length; i++) {
+                DeltaBuilder.diff((Map<PolicyKey, PolicyEntry>) befores[i], (Map<PolicyKey, PolicyEntry>) afters[i], upserts, removals);
+            }
+            // A remote marked twice (removed and re-added) may appear in both: the last word wins.
+            removals.removeAll(upserts.keySet());
+            return new Diff(upserts, removals);
+        }
+    }
+
+    private EndpointCompiler.Compiled slice(PolicyGroup g, int remote, List<Rule> changed,
+                                            Map<OneRuleSlice, EndpointCompiler.Compiled> memo) {
+        if (changed == null || remote == 0) {
+            return compiler.compile(g.rules(), g.ports(), cache, peerPorts, remote);
+        }
+        // The marks name every rule whose peers gained or lost the identity in this operation, so they
+        // include every rule of the group that selects it now. One rule (the usual case): its slice is
+        // the same in every group with the same isolation (and named ports, if it resolves its own).
+        if (changed.size() == 1) {
+            Rule r = changed.getFirst();
+            boolean isolated = g.isolated(r.direction());
+            List<NamedPort> ports = dependsOnOwnPorts(r) ? g.ports() : List.of();
+            return memo.computeIfAbsent(new OneRuleSlice(new IdentityKey(r), isolated, remote, ports),
+                    k -> compiler.compileSlice(selects(r, remote) ? List.of(r) : List.of(), isolated, isolated, ports,
+                            cache, peerPorts, remote));
+        }
+        List<Rule> selecting = new ArrayList<>(changed.size());
+        for (Rule r : changed) {
+            if (selects(r, remote)) {
+                selecting.add(r);
+            }
+        }
+        return compiler.compileSlice(selecting, g.isolated(Direction.INGRESS), g.isolated(Direction.EGRESS), g.ports(),
+                cache, peerPorts, remote);
+    }
+
+    private boolean selects(Rule r, int remote) {
+        for (Peer p : r.peers()) {
+            if (!p.selector().isWildcard() && cache.selected(p.selector()).contains(remote)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean dependsOnOwnPorts(Rule r) {
+        return r.direction() == Direction.INGRESS && r.ports().stream().anyMatch(PortRule::isNamed);
+    }
+
+    /** An endpoint whose installed state is not its group's before or after: overflow and recovery. */
+    private void individually(EndpointState s, PolicyGroup from, ChangeSet changes, Map<String, EndpointDelta> individual,
+                              List<EngineEvent> events) {
+        boolean was = s.frozen() != null;
+        GroupWork w = from == null ? null : changes.groups.get(from);
+        Map<PolicyKey, PolicyEntry> before = was ? s.frozen() : from == null ? Map.of() : w != null ? w.flatBefore() : from.flat();
+        PolicyGroup now = s.group();
+        Map<PolicyKey, PolicyEntry> after;
+        if (now.size() <= config.entryLimit()) {
+            s.installGroupState();
+            after = now.flat();
+            if (was) {
+                events.add(new EngineEvent.Recovered(s.name(), now.size()));
+            }
+        } else {
+            if (config.overflowMode() == OverflowMode.LOCKDOWN || !s.everInstalled()) {
+                s.freeze(Map.of());
+            } else if (!was) {
+                s.freeze(before); // the last good state
+            }
+            after = s.frozen();
+            if (!was) {
+                events.add(new EngineEvent.Overflow(s.name(), now.size(), config.entryLimit(), config.overflowMode()));
+            }
+        }
+        Diff d = diff(before, after, new HashMap<>(), new HashSet<>());
+        if (!d.isEmpty()) {
+            individual.put(s.name(), new EndpointDelta(s.name(), d.upserts(), d.removals(), false));
+        }
+    }
+
+    /** From {@code from}'s state before this delta (nothing if null) to {@code to}'s state now. */
+    private static Diff diff(GroupWork fromWork, PolicyGroup from, PolicyGroup to) {
+        Map<PolicyKey, PolicyEntry> upserts = new HashMap<>();
+        Set<PolicyKey> removals = new HashSet<>();
+        Set<Integer> remotes = new HashSet<>(to.remotes());
+        if (from != null) {
+            remotes.addAll(from.remotes());
+            if (fromWork != null) {
+                fromWork.marks.forEach(m -> remotes.add(m.remote));
+            }
+        }
+        for (int r : remotes) {
+            Map<PolicyKey, PolicyEntry> before = from == null ? Map.of() : fromWork != null ? fromWork.sliceBefore(r) : from.slice(r);
+            diff(before, to.slice(r), upserts, removals);
+        }
+        return new Diff(upserts, removals);
+    }
+
+    private static Diff diff(Map<PolicyKey, PolicyEntry> before, Map<PolicyKey, PolicyEntry> after,
+                             Map<PolicyKey, PolicyEntry> upserts, Set<PolicyKey> removals) {
+        if (before == after) {
+            return new Diff(upserts, removals);
+        }
+        for (Map.Entry<PolicyKey, PolicyEntry> e : after.entrySet()) {
+            if (!Objects.equals(before.get(e.getKey()), e.getValue())) {
+                upserts.put(e.getKey(), e.getValue());
+            }
+        }
+        for (PolicyKey k : before.keySet()) {
+            if (!after.containsKey(k)) {
+                removals.add(k);
+            }
+        }
+        return new Diff(upserts, removals);
     }
 
     /** The rules that make the endpoint default-deny in {@code d}, as traces name them. */

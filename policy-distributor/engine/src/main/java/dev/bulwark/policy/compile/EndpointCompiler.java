@@ -77,9 +77,28 @@ public final class EndpointCompiler {
      */
     public Compiled compile(List<Rule> rules, List<NamedPort> ownPorts, Selections selections, NamedPorts peerPorts,
                             Integer only) {
+        return compile(rules, isolated(rules, Direction.INGRESS), isolated(rules, Direction.EGRESS), ownPorts, selections,
+                peerPorts, only);
+    }
+
+    /**
+     * The slice of remote identity {@code remote} (not 0) given only the rules whose peers select it,
+     * and the endpoint's isolation (which the other rules decide): what the slice of an endpoint with
+     * many rules costs when one rule's peer gained or lost the identity.
+     */
+    public Compiled compileSlice(List<Rule> selecting, boolean ingressIsolated, boolean egressIsolated,
+                                 List<NamedPort> ownPorts, Selections selections, NamedPorts peerPorts, int remote) {
+        if (remote == 0) {
+            throw new IllegalArgumentException("the identity-0 slice depends on every wildcard rule: compile it whole");
+        }
+        return compile(selecting, ingressIsolated, egressIsolated, ownPorts, selections, peerPorts, remote);
+    }
+
+    private Compiled compile(List<Rule> rules, boolean ingressIsolated, boolean egressIsolated, List<NamedPort> ownPorts,
+                             Selections selections, NamedPorts peerPorts, Integer only) {
         Map<PolicyKey, Candidate> candidates = new HashMap<>();
         for (Direction d : Direction.values()) {
-            boolean isolated = isolated(rules, d);
+            boolean isolated = d == Direction.INGRESS ? ingressIsolated : egressIsolated;
             if (!isolated && (only == null || only == 0)) {
                 candidates.put(PolicyKey.l3(0, d), Candidate.allow("default: " + d.name().toLowerCase(java.util.Locale.ROOT) + " not isolated", L7Rules.NONE, false));
             }

@@ -17,7 +17,6 @@ import dev.bulwark.policy.identity.IdentityPort;
 import dev.bulwark.policy.identity.PodIdentityLabels;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,10 +25,12 @@ import java.util.TreeSet;
 
 /**
  * The incremental policy engine: policies, namespaces and pods in; per-endpoint map state and deltas
- * out. Every operation marks what it affects (whole endpoints whose rules changed, or the slice of one
- * remote identity in endpoints whose peers gained or lost it), recompiles only that, and returns the
- * difference to what was installed. The result always equals a full recompute (a simulation test
- * holds it to that).
+ * out. Endpoints selected by the same rules with the same named ports share one compiled state (a
+ * {@link PolicyGroup}). Every operation marks what it affects (endpoints whose rules, identity or ports
+ * changed are regrouped; groups holding a rule whose peers gained or lost an identity recompile that
+ * identity's slice), recompiles only that, and returns the difference to what was installed, shared
+ * by the endpoints of a group. The result always equals a full recompute (a simulation test holds it
+ * to that).
  *
  * <p>Concurrency: none. One owner thread calls it (the distributor's event loop, or a CLI command);
  * it is not thread-safe. Pure: no I/O, no clock.
@@ -49,14 +50,15 @@ public final class PolicyEngine {
     private final Map<Integer, Set<String>> endpointsByIdentity = new HashMap<>();
     private final Map<Integer, Integer> identityUsers = new HashMap<>();
     private final TreeMap<NamedPort, Integer> allPorts = new TreeMap<>();
-    private final ChangeSet changes = new ChangeSet();
+    private final PolicyGroups groups = new PolicyGroups();
+    private ChangeSet changes = new ChangeSet();
     private final DeltaBuilder deltas;
 
     public PolicyEngine(EngineConfig config, IdentityPort identityPort) {
         this.config = config;
         this.identityPort = identityPort;
         this.compiler = new EndpointCompiler(config);
-        this.deltas = new DeltaBuilder(index, cache, compiler, this::portsOf);
+        this.deltas = new DeltaBuilder(index, cache, compiler, this::portsOf, groups, config);
         for (ReservedIdentity r : ReservedIdentity.values()) {
             List<Label> extra = r == ReservedIdentity.WORLD
                     ? List.of(new Label(Label.SOURCE_CIDR, "0.0.0.0/0", ""), new Label(Label.SOURCE_CIDR, "::/0", ""))
@@ -138,9 +140,12 @@ public final class PolicyEngine {
             EndpointState gone = endpoints.remove(old.key());
             changes.deleted.add(old.key());
             changes.full.remove(old.key());
-            changes.slices.remove(old.key());
             if (gone == null) {
                 throw new IllegalStateException("pod without endpoint: " + old.key());
+            }
+            if (gone.group() != null) {
+                gone.group().leave(old.key());
+                changes.vacated.add(gone.group());
             }
         }
         return flush();
@@ -180,6 +185,11 @@ public final class PolicyEngine {
         return cache.identities();
     }
 
+    /** Distinct compiled states: endpoints with the same rules and named ports share one. */
+    public int groupCount() {
+        return groups.size();
+    }
+
     public int selectorCount() {
         return cache.selectorCount();
     }
@@ -210,7 +220,7 @@ public final class PolicyEngine {
         LabelSet labels = PodIdentityLabels.of(pod.namespace(), namespaces.getOrDefault(pod.namespace(), Map.of()), pod.labels());
         int id = identityPort.identityFor(labels).value();
         useIdentity(id, labels);
-        EndpointState state = endpoints.computeIfAbsent(pod.key(), k -> new EndpointState(k, config));
+        EndpointState state = endpoints.computeIfAbsent(pod.key(), EndpointState::new);
         state.bind(NumericIdentity.of(id), pod.ports());
         endpointsByIdentity.computeIfAbsent(id, k -> new TreeSet<>()).add(pod.key());
         changes.full.add(pod.key());
@@ -253,7 +263,7 @@ public final class PolicyEngine {
         }
         for (Rule r : index.wildcardRules()) {
             if (r.direction() == Direction.EGRESS && r.ports().stream().anyMatch(p -> p.isNamed())) {
-                markSubjectSlices(r, 0);
+                markGroups(r, 0, null);
             }
         }
     }
@@ -312,7 +322,7 @@ public final class PolicyEngine {
     private void fanOut(int id, List<Selector> changed) {
         for (Selector s : changed) {
             for (Rule r : index.rulesWithPeer(s)) {
-                markSubjectSlices(r, id);
+                markGroups(r, id, r);
             }
         }
         for (String ep : endpointsByIdentity.getOrDefault(id, Set.of())) {
@@ -320,19 +330,25 @@ public final class PolicyEngine {
         }
     }
 
+    /** The peer ports of {@code id} changed: only egress rules with named ports resolve against them. */
     private void markPeersOf(int id) {
         for (Selector sel : cache.selecting(id)) {
             for (Rule r : index.rulesWithPeer(sel)) {
-                markSubjectSlices(r, id);
+                if (r.direction() == Direction.EGRESS && r.ports().stream().anyMatch(p -> p.isNamed())) {
+                    markGroups(r, id, null); // whole slice: the marks are not every rule selecting id
+                }
             }
         }
     }
 
-    private void markSubjectSlices(Rule r, int remote) {
-        for (int subject : cache.selected(r.subject())) {
-            for (String ep : endpointsByIdentity.getOrDefault(subject, Set.of())) {
-                changes.slices.computeIfAbsent(ep, k -> new LinkedHashSet<>()).add(remote);
-            }
+    /**
+     * The slice of {@code remote} in every policy group holding {@code r} (so in every endpoint the rule
+     * selects) must be recompiled; {@code changed} is the rule whose peer gained or lost it, or null
+     * when the whole slice must be (identity 0: it depends on every wildcard rule).
+     */
+    private void markGroups(Rule r, int remote, Rule changed) {
+        for (PolicyGroup g : groups.withRule(r)) {
+            changes.work(g).mark(remote, changed);
         }
     }
 
@@ -346,7 +362,7 @@ public final class PolicyEngine {
 
     private PolicyDelta flush() {
         PolicyDelta delta = deltas.build(changes, endpoints);
-        changes.clear();
+        changes = new ChangeSet();
         return delta;
     }
 }

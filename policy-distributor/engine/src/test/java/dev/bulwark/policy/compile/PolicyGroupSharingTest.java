@@ -1,0 +1,68 @@
+package dev.bulwark.policy.compile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bulwark.model.Cidr;
+import dev.bulwark.model.policy.Direction;
+import dev.bulwark.model.policy.PolicyKey;
+import dev.bulwark.model.policy.Protocols;
+import dev.bulwark.policy.identity.SequentialIdentities;
+import dev.bulwark.policy.parse.PolicyParser;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Endpoints selected by the same rules share one compiled state, and a delta names them in one shared change. */
+class PolicyGroupSharingTest {
+
+    private final PolicyParser parser = new PolicyParser("default");
+
+    private PolicyEngine engine() {
+        PolicyEngine e = new PolicyEngine(EngineConfig.DEFAULT, new SequentialIdentities());
+        e.upsertNamespace("x", Map.of());
+        e.apply(List.of(parser.parseOne("""
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: from-clients, namespace: x}
+                spec:
+                  podSelector: {matchLabels: {tier: web}}
+                  ingress: [{from: [{podSelector: {matchLabels: {role: client}}}], ports: [{port: 80}]}]
+                """)), List.of());
+        for (String app : List.of("a", "b", "c")) {
+            e.upsertPod(new Pod("x", app, Map.of("app", app, "tier", "web"), Cidr.parse("10.0.0." + (app.charAt(0) - 'a' + 1) + "/32"), List.of()));
+        }
+        return e;
+    }
+
+    @Test
+    void endpointsWithTheSameRulesShareOneGroupWhateverTheirIdentity() {
+        PolicyEngine e = engine();
+        assertNotEquals(e.policyOf("x/a").identity(), e.policyOf("x/b").identity());
+        assertEquals(1, e.groupCount());
+        assertTrue(e.policyOf("x/a").installed() == e.policyOf("x/b").installed(), "one map state object, shared");
+    }
+
+    @Test
+    void aNewPeerIdentityIsOneSharedChangeForEveryEndpointTheRuleSelects() {
+        PolicyEngine e = engine();
+        PolicyDelta d = e.upsertPod(new Pod("x", "client", Map.of("role", "client"), Cidr.parse("10.0.0.9/32"), List.of()));
+        int client = e.policyOf("x/client").identity().value();
+        PolicyDelta.SharedChange change = d.shared().stream().filter(c -> c.endpoints().contains("x/a")).findFirst().orElseThrow();
+        assertEquals(List.of("x/a", "x/b", "x/c"), change.endpoints().stream().sorted().toList());
+        assertEquals(Map.of(PolicyKey.l4(client, Direction.INGRESS, Protocols.TCP, 80), e.policyOf("x/a").installed()
+                .entries().get(PolicyKey.l4(client, Direction.INGRESS, Protocols.TCP, 80))), change.upserts());
+        assertEquals(4, d.endpoints().size(), "three web pods and the new client");
+        assertEquals(d.endpointCount(), d.endpoints().size());
+    }
+
+    @Test
+    void relabellingOutOfTheGroupMovesOnlyThatEndpoint() {
+        PolicyEngine e = engine();
+        PolicyDelta d = e.upsertPod(new Pod("x", "c", Map.of("app", "c", "tier", "db"), Cidr.parse("10.0.0.3/32"), List.of()));
+        assertEquals(List.of("x/c"), List.copyOf(d.endpoints().keySet()));
+        assertEquals(2, e.groupCount());
+        assertTrue(e.policyOf("x/c").installed().entries().containsKey(PolicyKey.l3(0, Direction.INGRESS)), "no longer isolated");
+    }
+}
