@@ -1,9 +1,13 @@
 package dev.bulwark.cli.agent;
 
+import dev.bulwark.agent.auth.EndpointAuthConfig;
 import dev.bulwark.agent.server.NodeAgent;
 import dev.bulwark.agent.server.NodeAgentConfig;
 import dev.bulwark.cli.ExitCode;
 import dev.bulwark.cli.OutputOptions;
+import dev.bulwark.mesh.node.NodeCredentials;
+import dev.bulwark.mesh.spiffe.TrustDomain;
+import dev.bulwark.model.NumericIdentity;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,6 +59,9 @@ public final class AgentCommand {
         @Mixin
         AgentTlsOptions tls;
 
+        @Mixin
+        EndpointAuthOptions endpointAuth;
+
         @Override
         public Integer call() throws Exception {
             NodeAgentConfig config;
@@ -66,6 +73,19 @@ public final class AgentCommand {
             } catch (IllegalArgumentException e) {
                 output.error(e.getMessage());
                 return ExitCode.PROBLEM;
+            }
+            EndpointAuthConfig authConfig = null;
+            if (endpointAuth.enabled()) {
+                if (tls.meshCa == null || tls.trustDomain == null) {
+                    output.error("--endpoint-auth: needs --mesh-ca and --trust-domain (identity SVIDs come from MeshCA)");
+                    return ExitCode.USAGE;
+                }
+                try {
+                    authConfig = endpointAuth.config(TrustDomain.parse(tls.trustDomain));
+                } catch (IllegalArgumentException e) {
+                    output.error(e.getMessage());
+                    return ExitCode.USAGE;
+                }
             }
             CountDownLatch stop = new CountDownLatch(1);
             AgentTlsOptions.ControlPlane controlPlane;
@@ -86,6 +106,12 @@ public final class AgentCommand {
                 controlPlane.close();
                 output.error(e.getMessage());
                 return ExitCode.UNAVAILABLE;
+            }
+            if (authConfig != null) {
+                NodeCredentials node = controlPlane.node();
+                TrustDomain td = authConfig.trustDomains().local();
+                agent.enableEndpointAuth(authConfig,
+                        id -> node.meshCa().signIdentity(td, NumericIdentity.of(id), Duration.ZERO), node);
             }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 agent.close();

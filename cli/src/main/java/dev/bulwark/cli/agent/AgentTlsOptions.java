@@ -49,8 +49,11 @@ final class AgentTlsOptions {
             description = "Instead of --mesh-ca: a fixed node SVID in DIR (svid.key, svid.pem, bundle.pem from `bulwark ca issue`).")
     Path tlsDir;
 
-    /** The agent's control-plane credentials and what to stop with it. */
-    record ControlPlane(ChannelCredentials credentials, AutoCloseable resources) implements AutoCloseable {
+    /**
+     * The agent's control-plane credentials and what to stop with it; {@code node} is the bootstrapped
+     * node identity (MeshCA client, bundles) with --mesh-ca, null otherwise.
+     */
+    record ControlPlane(ChannelCredentials credentials, AutoCloseable resources, NodeCredentials node) implements AutoCloseable {
         @Override
         public void close() {
             try {
@@ -69,10 +72,10 @@ final class AgentTlsOptions {
         if (tlsDir != null) {
             SvidDirectory dir = SvidDirectory.load(tlsDir);
             log.println("agent: control plane on mTLS as " + dir.svid().id() + " (from " + tlsDir + ")");
-            return new ControlPlane(TlsOptions.dialling(dir).channelCredentials(), () -> { });
+            return new ControlPlane(TlsOptions.dialling(dir).channelCredentials(), () -> { }, null);
         }
         if (meshCa == null) {
-            return new ControlPlane(InsecureChannelCredentials.create(), () -> { });
+            return new ControlPlane(InsecureChannelCredentials.create(), () -> { }, null);
         }
         String[] hp = AgentCommand.hostPort(meshCa, "--mesh-ca");
         if (trustDomain == null || trustBundle == null) {
@@ -94,7 +97,7 @@ final class AgentTlsOptions {
             return new ControlPlane(credentials.tls().channelCredentials(), () -> {
                 credentials.close();
                 scheduler.shutdownNow();
-            });
+            }, credentials);
         } catch (RuntimeException e) {
             scheduler.shutdownNow();
             throw e;

@@ -46,4 +46,19 @@ class AgentCommandTest {
         assertEquals(ExitCode.OK, r.code(), r.err());
         assertTrue(r.out().contains("C/libbpf"), r.out());
     }
+
+    @Test
+    void endpointAuthNeedsMeshCaAndWellFormedPeers() {
+        CliRun r = run("agent", "start", "--node", "n1", "--endpoint-auth", "127.0.0.1:4250");
+        assertEquals(ExitCode.USAGE, r.code());
+        assertTrue(r.err().contains("--endpoint-auth: needs --mesh-ca"), r.err());
+        CliRun p = run("agent", "start", "--node", "n1", "--endpoint-auth", "127.0.0.1:4250", "--mesh-ca", "127.0.0.1:1",
+                "--trust-domain", "cluster-a.example", "--auth-peer", "n2");
+        assertEquals(ExitCode.USAGE, p.code());
+        assertTrue(p.err().contains("--auth-peer: expected NODE=HOST:PORT"), p.err());
+        CliRun f = run("agent", "start", "--node", "n1", "--endpoint-auth", "127.0.0.1:4250", "--mesh-ca", "127.0.0.1:1",
+                "--trust-domain", "cluster-a.example", "--federate", "300=cluster-b.example");
+        assertEquals(ExitCode.USAGE, f.code());
+        assertTrue(f.err().contains("--federate: cluster id 300"), f.err());
+    }
 }
