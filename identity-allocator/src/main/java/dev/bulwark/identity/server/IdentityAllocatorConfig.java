@@ -57,6 +57,11 @@ public record IdentityAllocatorConfig(String id, List<Peer> peers, Path dataDir,
             if (tickInterval == null || tickInterval.toMillis() < 10) {
                 throw new IllegalArgumentException("raft.tickInterval: must be at least 10ms, was " + tickInterval);
             }
+            // Ticks spaced near the stall gap would look like commit stalls and renew every lease forever.
+            if (tickInterval.multipliedBy(2).compareTo(AllocationPolicy.LEASE_STALL_GAP) > 0) {
+                throw new IllegalArgumentException("raft.tickInterval: must be at most half the lease stall gap ("
+                        + AllocationPolicy.LEASE_STALL_GAP.dividedBy(2).toMillis() + "ms), was " + tickInterval);
+            }
             if (maxBatchLabelSets < 1000) {
                 throw new IllegalArgumentException("raft.maxBatchLabelSets: must be at least 1000 (one full request), was " + maxBatchLabelSets);
             }
