@@ -141,7 +141,12 @@ public final class AuthHandshake implements AutoCloseable {
      */
     public AuthOutcome authenticate(int local, int remote, InetSocketAddress peer) {
         AuthKey key = AuthKey.spiffe(local, remote);
-        Optional<X509Svid> mine = svids.svid(local);
+        Optional<X509Svid> mine;
+        try {
+            mine = svids.svid(local);
+        } catch (RuntimeException e) { // the CA refused or could not be reached: nothing to present
+            return new AuthOutcome.Refused("no SVID for identity " + Integer.toUnsignedString(local) + ": " + e.getMessage());
+        }
         if (mine.isEmpty()) {
             return new AuthOutcome.Refused("this agent holds no SVID for identity " + Integer.toUnsignedString(local));
         }
