@@ -7,6 +7,7 @@ import dev.bulwark.mesh.ca.CsrRejectedException;
 import dev.bulwark.mesh.ca.KeyAlgorithm;
 import dev.bulwark.mesh.ca.SigningKey;
 import dev.bulwark.mesh.spiffe.SpiffeId;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.security.GeneralSecurityException;
@@ -14,12 +15,19 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.X509EncodedKeySpec;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1GeneralizedTime;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1UTCTime;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -34,12 +42,11 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x509.Time;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -54,6 +61,17 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
  * AKI are explicit so chains build unambiguously across CA rotations.
  */
 public final class BouncyCastleCertificateSigner implements CertificateSigner {
+
+    private static final DateTimeFormatter UTC_TIME = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'");
+    private static final DateTimeFormatter GENERALIZED_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss'Z'");
+    /** CertificateFactory instances are not documented thread-safe; one per thread avoids a lookup per SVID. */
+    private static final ThreadLocal<CertificateFactory> CERTIFICATE_FACTORY = ThreadLocal.withInitial(() -> {
+        try {
+            return CertificateFactory.getInstance("X.509");
+        } catch (java.security.cert.CertificateException e) {
+            throw new IllegalStateException("the JDK has no X.509 certificate factory", e);
+        }
+    });
 
     @Override
     public X509Certificate selfSign(CertificateTemplate t, KeyPair keyPair) {
@@ -70,8 +88,10 @@ public final class BouncyCastleCertificateSigner implements CertificateSigner {
                                   X509Certificate issuerCert) {
         try {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuerName, t.serial(),
-                    Date.from(t.notBefore()), Date.from(t.notAfter()), subject(t), t.publicKey());
+            // Times are encoded here rather than from java.util.Date: BouncyCastle formats a Date with a new
+            // SimpleDateFormat per call, a measurable share of issuing an SVID.
+            X509v3CertificateBuilder b = new X509v3CertificateBuilder(issuerName, t.serial(), time(t.notBefore()),
+                    time(t.notAfter()), subject(t), SubjectPublicKeyInfo.getInstance(t.publicKey().getEncoded()));
             b.addExtension(Extension.subjectAlternativeName, false,
                     new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, t.id().toString())));
             b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(t.publicKey()));
@@ -88,10 +108,23 @@ public final class BouncyCastleCertificateSigner implements CertificateSigner {
                         new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
             }
             X509CertificateHolder holder = b.build(contentSigner(signingKey));
-            return new JcaX509CertificateConverter().getCertificate(holder);
+            return (X509Certificate) CERTIFICATE_FACTORY.get().generateCertificate(new ByteArrayInputStream(holder.getEncoded()));
         } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
             throw new IllegalStateException("cannot build a certificate for " + t.id(), e);
         }
+    }
+
+    /** RFC 5280 §4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050; whole seconds, UTC. */
+    static Time time(Instant instant) {
+        ZonedDateTime utc = instant.truncatedTo(ChronoUnit.SECONDS).atZone(ZoneOffset.UTC);
+        boolean utcTime = utc.getYear() < 2050 && utc.getYear() >= 1950;
+        byte[] text = (utcTime ? UTC_TIME : GENERALIZED_TIME).format(utc).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        // From DER bytes, because the String constructors validate the text with a new SimpleDateFormat.
+        byte[] der = new byte[text.length + 2];
+        der[0] = (byte) (utcTime ? 0x17 : 0x18);
+        der[1] = (byte) text.length;
+        System.arraycopy(text, 0, der, 2, text.length);
+        return new Time(utcTime ? ASN1UTCTime.getInstance(der) : ASN1GeneralizedTime.getInstance(der));
     }
 
     private static X500Name subject(CertificateTemplate t) {
