@@ -154,9 +154,11 @@ public final class AuthHandshake implements AutoCloseable {
         SpiffeTrustManager trust = new SpiffeTrustManager(bundles, validator, PeerCheck.exactly(expected));
         X509Svid svid = mine.get();
         SSLContext ctx = context(new SvidKeyManager(() -> svid), trust);
+        boolean connected = false;
         try (Socket plain = new Socket()) {
             plain.connect(peer.isUnresolved() ? new InetSocketAddress(peer.getHostString(), peer.getPort()) : peer,
                     (int) timeout.toMillis());
+            connected = true;
             try (SSLSocket c = (SSLSocket) ctx.getSocketFactory().createSocket(plain, peer.getHostString(), peer.getPort(), false)) {
                 SSLParameters p = c.getSSLParameters();
                 p.setProtocols(new String[] {"TLSv1.3"});
@@ -175,8 +177,15 @@ public final class AuthHandshake implements AutoCloseable {
             }
         } catch (SSLException | CertificateException e) {
             return refused(key, "handshake with " + peer + " for " + key + " refused: " + e.getMessage());
+        } catch (java.net.SocketTimeoutException e) {
+            return new AuthOutcome.Unreachable("peer agent at " + peer + " did not answer within " + timeout);
         } catch (IOException e) {
-            return new AuthOutcome.Unreachable("peer agent at " + peer + ": " + e);
+            if (!connected) {
+                return new AuthOutcome.Unreachable("peer agent at " + peer + ": " + e);
+            }
+            // A server that refuses our certificate may close before its alert is read (reset, broken pipe):
+            // after the connection was made, treat a broken handshake as a refusal (fail closed).
+            return refused(key, "handshake with " + peer + " for " + key + " broken off: " + e);
         }
     }
 

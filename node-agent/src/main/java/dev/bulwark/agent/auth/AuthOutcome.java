@@ -10,11 +10,14 @@ public sealed interface AuthOutcome {
     record Authenticated(AuthKey key, Instant expiry) implements AuthOutcome {
     }
 
-    /** A side refused the other's certificate or identity (nothing written, a held entry removed). */
+    /**
+     * A side refused the other's certificate or identity, or the connection broke during the handshake
+     * (nothing written, a held entry removed).
+     */
     record Refused(String reason) implements AuthOutcome {
     }
 
-    /** The peer agent could not be reached or the connection broke (nothing changed; retry later). */
+    /** The peer agent could not be reached or did not answer in time (nothing changed; retry later). */
     record Unreachable(String reason) implements AuthOutcome {
     }
 }

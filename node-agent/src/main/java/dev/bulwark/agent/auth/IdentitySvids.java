@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentMap;
  * The SVIDs of the identities this agent presents in endpoint-auth handshakes: only identities of
  * endpoints on this node ({@link #hold}), so an agent never holds every identity's key (the Cilium
  * complaint, #31430). Each SVID is obtained from the {@link Issuer} (MeshCA over gRPC with a CSR, or an
- * in-process CA in tests) on first use and renewed once half its lifetime has passed. Thread-safe:
+ * in-process CA in tests) on first use and renewed once half its lifetime has passed (a failed renewal
+ * keeps the old SVID until it expires). Thread-safe:
  * handshakes on any thread read it; issuance for one identity runs at most once at a time.
  */
 public final class IdentitySvids {
@@ -54,7 +55,19 @@ public final class IdentitySvids {
         if (!held.contains(identity)) {
             return Optional.empty();
         }
-        return Optional.of(svids.compute(identity, (id, old) -> old != null && !renewDue(old) ? old : issuer.issue(id)));
+        return Optional.of(svids.compute(identity, (id, old) -> old != null && !renewDue(old) ? old : issueOrKeep(id, old)));
+    }
+
+    /** A failed renewal keeps the held SVID while it is still valid (the CA may be briefly away). */
+    private X509Svid issueOrKeep(int identity, X509Svid old) {
+        try {
+            return issuer.issue(identity);
+        } catch (RuntimeException e) {
+            if (old != null && clock.instant().isBefore(old.notAfter())) {
+                return old;
+            }
+            throw e;
+        }
     }
 
     private boolean renewDue(X509Svid svid) {

@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * the entry is in the auth map by the time the pods talk (Cilium only starts after a drop, #23808).
  * Entries that live longer than {@code renewBefore} are left alone; the caller runs {@link #run} after
  * each applied state and periodically, which also renews entries before their certificates expire and
- * removes expired ones. The SVIDs held follow the state's local endpoints. Each run blocks its caller
+ * removes expired entries and those of pairs the state no longer needs (as Cilium's policy-driven GC). The SVIDs held follow the state's local endpoints. Each run blocks its caller
  * while the handshakes run concurrently on virtual threads.
  */
 public final class PreAuthentication {
@@ -59,10 +59,14 @@ public final class PreAuthentication {
         holdLocal(state);
         Instant now = clock.instant();
         auth.removeExpired(now);
+        AuthDemand demand = AuthDemand.of(state);
+        // Policy-driven collection: pairs no allow here needs any more (or whose endpoint left) go now.
+        auth.read().keySet().stream().filter(k -> !demand.expects(k.localIdentity(), k.remoteIdentity()))
+                .forEach(auth::remove);
 
         Map<AuthDemand.Target, Future<AuthOutcome>> running = new TreeMap<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (AuthDemand.Target t : AuthDemand.of(state).targets(state)) {
+            for (AuthDemand.Target t : demand.targets(state)) {
                 Optional<Instant> held = auth.expiry(AuthKey.spiffe(t.pair().local(), t.pair().remote()));
                 if (AuthMap.live(held, now.plus(renewBefore))) {
                     continue;

@@ -231,5 +231,12 @@ class AuthHandshakeIT {
         FlowTuple first = new FlowTuple(FlowTuple.ipv4("10.0.1.1"), FlowTuple.ipv4("10.0.2.1"), Protocols.TCP, 40_000, 5432);
         assertEquals(Reason.ALLOWED_NEW, dp.process(4, Direction.EGRESS, first), "the first packet is not dropped");
         assertEquals(Map.of(), pre.run(state), "a live entry is not authenticated again");
+
+        dp.auth().put(AuthKey.spiffe(1001, 4242), Instant.now().plusSeconds(600)); // no policy needs this pair
+        pre.run(state);
+        assertEquals(Set.of(AuthKey.spiffe(1001, 1002)), dp.auth().read().keySet(), "entries no policy needs are collected");
+        pre.run(new NodePolicyState(2, state.ipcache(), state.ipcacheNodes(), Map.of()));
+        assertEquals(Map.of(), dp.auth().read(), "the endpoint left: its entries go");
+        assertEquals(Set.of(), n1.svids.held(), "and so does its SVID");
     }
 }
