@@ -13,6 +13,8 @@ import dev.bulwark.mesh.tls.SvidSource;
 import dev.bulwark.mesh.tls.X509Svid;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,26 +68,52 @@ public final class NodeCredentials implements SvidSource, BundleSource, AutoClos
         this.meshCa = new MeshCaClient(meshCaChannel, new BouncyCastleCertificateSigner(), config.keyAlgorithm(), random);
     }
 
-    /**
-     * Attests the node (blocking) and starts renewal and the bundle watch on {@code scheduler}. A refused
-     * token or an unreachable CA throws the gRPC {@code StatusRuntimeException}.
-     */
+    /** {@link #bootstrap(NodeBootstrap, InstantSource, SecureRandom, ScheduledExecutorService, Duration)} for up to 2 minutes. */
     public static NodeCredentials bootstrap(NodeBootstrap config, InstantSource clock, SecureRandom random,
                                             ScheduledExecutorService scheduler) {
+        return bootstrap(config, clock, random, scheduler, Duration.ofMinutes(2));
+    }
+
+    /**
+     * Attests the node (blocking) and starts renewal and the bundle watch on {@code scheduler}. While MeshCA
+     * is unreachable (UNAVAILABLE: not started yet, or the handshake broke off) it tries again every
+     * {@code retryDelay} for up to {@code patience}; a refused token, or an unreachable CA after that, throws the
+     * gRPC {@code StatusRuntimeException}. A retry after a lost answer meets a consumed token and is refused
+     * as such (PERMISSION_DENIED), never attested twice.
+     */
+    public static NodeCredentials bootstrap(NodeBootstrap config, InstantSource clock, SecureRandom random,
+                                            ScheduledExecutorService scheduler, Duration patience) {
+        Instant giveUp = clock.instant().plus(patience);
+        while (true) {
+            try {
+                NodeCredentials c = new NodeCredentials(config, attest(config, clock, random), clock, random, scheduler);
+                c.scheduleRenewal();
+                c.watchBundles();
+                return c;
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || !clock.instant().isBefore(giveUp)) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(config.retryDelay().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw Status.CANCELLED.withDescription("interrupted while waiting for MeshCA").asRuntimeException();
+            }
+        }
+    }
+
+    private static X509Svid attest(NodeBootstrap config, InstantSource clock, SecureRandom random) {
         MeshTls anonymous = new MeshTls(null, config::trustedBundles, PeerCheck.exactly(meshCaId(config)), clock);
         ManagedChannel channel = Grpc.newChannelBuilderForAddress(config.meshCaHost(), config.meshCaPort(),
                 anonymous.channelCredentials()).build();
-        X509Svid attested;
         try {
-            attested = new MeshCaClient(channel, new BouncyCastleCertificateSigner(), config.keyAlgorithm(), random)
+            return new MeshCaClient(channel, new BouncyCastleCertificateSigner(), config.keyAlgorithm(), random)
                     .attestWithJoinToken(config.trustDomain(), config.nodeName(), config.joinToken());
         } finally {
             channel.shutdownNow();
         }
-        NodeCredentials c = new NodeCredentials(config, attested, clock, random, scheduler);
-        c.scheduleRenewal();
-        c.watchBundles();
-        return c;
     }
 
     /** MeshCA serves with {@code spiffe://<td>/bulwark/meshca}; the agent accepts no other server there. */

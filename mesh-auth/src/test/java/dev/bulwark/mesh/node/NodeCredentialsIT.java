@@ -91,6 +91,30 @@ class NodeCredentialsIT {
     }
 
     @Test
+    void bootstrapWaitsForACaThatIsNotListeningYet() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        MeshCaServer later = new MeshCaServer(new MeshCaConfig(CaSettings.defaults(td, "a"), dir.resolve("ca-later"), "127.0.0.1",
+                port, 100, 20), new AllowListAuthorizer(Map.of()), () -> BundleSet.EMPTY, InstantSource.system(), random);
+        String token = later.joinTokens().issue("node-1", Duration.ofMinutes(5));
+        BundleSet trusted = later.ownBundle();
+        later.close();
+        var attempt = java.util.concurrent.CompletableFuture.supplyAsync(() -> NodeCredentials.bootstrap(
+                new NodeBootstrap("127.0.0.1", port, "node-1", token, trusted, td, KeyAlgorithm.EC_P256, Duration.ofMillis(200)),
+                InstantSource.system(), random, scheduler, Duration.ofMinutes(2)));
+        // The CA comes up (again, same directory, so the same token and roots) only after the agent has started trying.
+        Thread.sleep(500);
+        try (MeshCaServer ca2 = new MeshCaServer(new MeshCaConfig(CaSettings.defaults(td, "a"), dir.resolve("ca-later"), "127.0.0.1",
+                port, 100, 20), new AllowListAuthorizer(Map.of()), () -> BundleSet.EMPTY, InstantSource.system(), random);
+             NodeCredentials node = attempt.get(60, TimeUnit.SECONDS)) {
+            assertEquals(SpiffeId.ofNode(td, "node-1"), node.svid().id());
+            assertEquals(port, ca2.port());
+        }
+    }
+
+    @Test
     void aUsedOrForeignTokenIsRefused() {
         String token = ca.joinTokens().issue("node-1", Duration.ofMinutes(5));
         NodeCredentials.bootstrap(bootstrap(token), InstantSource.system(), random, scheduler).close();
