@@ -75,6 +75,11 @@ public final class BenchIdentityCommand implements Callable<Integer> {
                 doc.put("bulwark", figures(r.bulwark()));
                 doc.put("baseline", r.baseline() == null ? null : figures(r.baseline()));
                 doc.put("ratio", r.ratio());
+                Map<String, Object> rpcs = new LinkedHashMap<>();
+                rpcs.put("lookups_per_second", r.bulwarkLookupRpcs().perSecond());
+                rpcs.put("lookup_p50_ms", r.bulwarkLookupRpcs().p50Ms());
+                rpcs.put("lookup_p99_ms", r.bulwarkLookupRpcs().p99Ms());
+                doc.put("bulwark_lookup_rpcs", rpcs);
                 Json.print(output.out(), doc);
             } else {
                 Table t = new Table("SYSTEM", "NEW/S", "NEW P50 MS", "NEW P99 MS", "LOOKUPS/S", "LOOKUP P50 MS", "LOOKUP P99 MS", "ERRORS");
@@ -84,6 +89,8 @@ public final class BenchIdentityCommand implements Callable<Integer> {
                 }
                 t.print(output.out());
                 output.out().printf("ratio (new identities/s, ours / baseline): %.1f%n", r.ratio());
+                output.out().printf("bulwark lookups as one Lookup RPC each (same run, no view): %.0f/s, p50 %.2f ms, p99 %.2f ms%n",
+                        r.bulwarkLookupRpcs().perSecond(), r.bulwarkLookupRpcs().p50Ms(), r.bulwarkLookupRpcs().p99Ms());
                 output.out().flush();
             }
             return r.bulwark().errors() == 0 ? ExitCode.OK : ExitCode.PROBLEM;

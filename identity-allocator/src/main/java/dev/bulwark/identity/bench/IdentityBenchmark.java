@@ -69,8 +69,22 @@ public final class IdentityBenchmark {
         }
     }
 
-    /** Both systems; {@code ratio} = ours / baseline new identities per second (0 without a baseline). */
-    public record Result(Config config, SystemResult bulwark, SystemResult baseline, double ratio) {
+    /** Lookups of one kind: rate and latency. */
+    public record Lookups(double perSecond, double p50Ms, double p99Ms) {
+        static Lookups of(LoadPhase.Measured m) {
+            return new Lookups(m.perSecond(), m.p50Ms(), m.p99Ms());
+        }
+    }
+
+    /**
+     * Both systems; {@code ratio} = ours / baseline new identities per second (0 without a baseline);
+     * {@code bulwarkLookupRpcs}: Bulwark's lookups as one Lookup RPC each (no view), measured in the same
+     * run as the named baseline of the view's figures.
+     */
+    public record Result(Config config, SystemResult bulwark, SystemResult baseline, double ratio, Lookups bulwarkLookupRpcs) {
+    }
+
+    private record BulwarkRun(SystemResult result, Lookups lookupRpcs) {
     }
 
     /** Nodes the clients are spread over (owners, and one IdentityClient each); the baseline uses as many. */
@@ -85,17 +99,18 @@ public final class IdentityBenchmark {
     }
 
     public Result run() throws Exception {
-        SystemResult ours = runBulwark();
+        BulwarkRun bulwark = runBulwark();
+        SystemResult ours = bulwark.result();
         SystemResult theirs = config.baseline() ? runEtcd() : null;
         double ratio = theirs == null || theirs.newPerSecond() == 0 ? 0 : ours.newPerSecond() / theirs.newPerSecond();
-        return new Result(config, ours, theirs, ratio);
+        return new Result(config, ours, theirs, ratio, bulwark.lookupRpcs());
     }
 
     private static LabelSet labels(String run, int i) {
         return LabelSet.parse(List.of("k8s:app=" + run + "-" + i, "k8s:io.kubernetes.pod.namespace=ns-" + (i % 50)));
     }
 
-    private SystemResult runBulwark() throws Exception {
+    private BulwarkRun runBulwark() throws Exception {
         List<IdentityAllocatorConfig> configs = IdentityAllocatorConfig.loopbackCluster(3, config.workDir().resolve("bulwark"), 1);
         List<IdentityAllocatorServer> servers = new ArrayList<>();
         try {
@@ -137,8 +152,15 @@ public final class IdentityBenchmark {
                     views.forEach(v -> v.idOf(labels("new", 0)).orElseThrow());
                     LoadPhase.Measured lookups = LoadPhase.run(config.clients(), -1, config.lookupTime().toNanos(), (c, i) ->
                             views.get(c % channels).idOf(labels("new", ThreadLocalRandom.current().nextInt(config.labelSets() / k * k))).orElseThrow());
-                    return SystemResult.of("bulwark (3 Ratis replicas; " + k + " set(s) per call, concurrent calls of a node "
-                            + "coalesced by its client; lookups from a watch-fed view behind a shared linearizable revision read)", alloc, k, lookups);
+                    // The same lookups as one Lookup RPC each (also linearizable): the view's same-run baseline.
+                    LoadPhase.Measured rpcs = LoadPhase.run(config.clients(), -1, config.lookupTime().toNanos(), (c, i) ->
+                            clients.get(c % channels).lookup(labels("new", ThreadLocalRandom.current().nextInt(config.labelSets() / k * k))).orElseThrow());
+                    progress.printf("bulwark: lookups through IdentityView %.0f/s, as one Lookup RPC each %.0f/s%n",
+                            lookups.perSecond(), rpcs.perSecond());
+                    progress.flush();
+                    return new BulwarkRun(SystemResult.of("bulwark (3 Ratis replicas; " + k + " set(s) per call, concurrent calls of a node "
+                            + "coalesced by its client; lookups from a watch-fed view behind a shared linearizable revision read)", alloc, k, lookups),
+                            Lookups.of(rpcs));
                 } finally {
                     views.forEach(IdentityView::close);
                 }
