@@ -55,8 +55,8 @@ public class BenchPolicyCommand implements Callable<Integer> {
             return ExitCode.OK;
         }
         PrintWriter out = output.out();
-        out.printf("%d identities, %d policies (%d rules), %d endpoints; %d unrelated rules; %d delta samples%n",
-                r.identities(), r.policies(), r.rules(), r.endpoints(), r.unrelatedRules(), r.deltaSamples());
+        out.printf("%d identities, %d policies (%d rules), %d endpoints in %d policy groups; %d unrelated rules; %d delta samples%n",
+                r.identities(), r.policies(), r.rules(), r.endpoints(), r.policyGroups(), r.unrelatedRules(), r.deltaSamples());
         Table t = new Table("MEASURE", "BULWARK", "BASELINE", "RATIO", "TARGET");
         t.row("full compile", r.fullCompileMillis() + " ms", "-", "-", "-");
         t.row("resolve, small policy (" + r.smallResolveEntries() + " entries), mean", fmt(r.smallResolveMeanMicros()) + " us",

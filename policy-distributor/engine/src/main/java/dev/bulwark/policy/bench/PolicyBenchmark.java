@@ -17,7 +17,8 @@ import java.util.function.LongSupplier;
  * The policy benchmark behind {@code bulwark bench policy}: full compile of a {@link BenchWorkload},
  * per-identity resolve against unrelated rules (subject index vs the full scan Cilium's resolve does,
  * measured in the same run), incremental deltas after a pod add and a label change (vs recompiling
- * every endpoint of the namespace, measured in the same run), entries and bytes per endpoint.
+ * every endpoint of the namespace, measured in the same run), entries and bytes per endpoint, and how
+ * many policy groups (distinct compiled states) the endpoints share.
  * Time comes from the injected nanosecond clock.
  */
 public final class PolicyBenchmark {
@@ -36,7 +37,7 @@ public final class PolicyBenchmark {
      * @param baselineResolveMeanMicros the same resolve by scanning every rule (Cilium's approach)
      * @param baselineDeltaP99Micros    recompiling every endpoint of the changed pod's namespace
      */
-    public record Result(int identities, int policies, int rules, int endpoints, long fullCompileMillis,
+    public record Result(int identities, int policies, int rules, int endpoints, int policyGroups, long fullCompileMillis,
                          int unrelatedRules, int smallResolveEntries, double smallResolveMeanMicros, double smallResolveP99Micros,
                          double smallBaselineMeanMicros, int resolveEntries, double resolveMeanMicros, double resolveP99Micros,
                          double baselineResolveMeanMicros, double baselineResolveP99Micros,
@@ -67,6 +68,7 @@ public final class PolicyBenchmark {
         int rules = policies.stream().mapToInt(p -> p.rules().size()).sum();
 
         double[] entries = entryStats(engine);
+        int groups = engine.groupCount();
         engine.upsertNamespace(BenchWorkload.QUIET, Map.of());
         workload.quietPods().forEach(engine::upsertPod);
         engine.apply(workload.quietPolicies(), List.of());
@@ -77,7 +79,7 @@ public final class PolicyBenchmark {
         int busy = engine.policyOf(BenchWorkload.namespace(0) + "/app" + app).identity().value();
         double[][] resolve = resolve(engine, busy, workload.pod(0, app, "", "backend").ports());
         double[][] delta = deltas(engine);
-        return new Result(workload.identities(), policies.size(), rules, engine.endpoints().size(), compileMillis,
+        return new Result(workload.identities(), policies.size(), rules, engine.endpoints().size(), groups, compileMillis,
                 unrelatedRules, engine.resolve(small, List.of()).entries().size(), mean(smallResolve[0]), p99(smallResolve[0]),
                 mean(smallResolve[1]), engine.resolve(busy, List.of()).entries().size(), mean(resolve[0]), p99(resolve[0]), mean(resolve[1]), p99(resolve[1]),
                 percentile(delta[0], 0.50), p99(delta[0]), p99(delta[1]), delta[0].length, mean(delta[2]), (int) max(delta[2]),
@@ -133,7 +135,7 @@ public final class PolicyBenchmark {
             long t = nanos.getAsLong();
             PolicyDelta delta = engine.upsertPod(pod);
             incremental[i] = (nanos.getAsLong() - t) / 1_000.0;
-            touched[i] = delta.endpoints().size();
+            touched[i] = delta.endpointCount();
             if (i % 10 == 0) {
                 baseline.add(recompileNamespace(engine, BenchWorkload.namespace(n)));
             }

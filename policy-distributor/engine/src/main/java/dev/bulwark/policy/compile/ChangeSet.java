@@ -1,8 +1,8 @@
 package dev.bulwark.policy.compile;
 
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -14,16 +14,25 @@ import java.util.TreeSet;
  */
 final class ChangeSet {
     final Set<String> full = new TreeSet<>();
-    final Map<PolicyGroup, GroupWork> groups = new LinkedHashMap<>();
+    /** In marking order; each group points at its work while the operation runs ({@link PolicyGroup#work}). */
+    final List<GroupWork> groups = new ArrayList<>();
     final Set<PolicyGroup> vacated = new LinkedHashSet<>();
     final Set<String> deleted = new TreeSet<>();
 
     GroupWork work(PolicyGroup g) {
-        GroupWork w = groups.get(g);
+        GroupWork w = g.work;
         if (w == null) {
             w = new GroupWork(g);
-            groups.put(g, w);
+            g.work = w;
+            groups.add(w);
         }
         return w;
+    }
+
+    /** Detaches the work from the groups once the delta is built. */
+    void done() {
+        for (GroupWork w : groups) {
+            w.group.work = null;
+        }
     }
 }

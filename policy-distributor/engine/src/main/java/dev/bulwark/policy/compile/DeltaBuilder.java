@@ -117,7 +117,7 @@ final class DeltaBuilder {
 
         // 2. recompile marked slices
         Map<OneRuleSlice, EndpointCompiler.Compiled> memo = new HashMap<>();
-        for (GroupWork w : changes.groups.values()) {
+        for (GroupWork w : changes.groups) {
             PolicyGroup g = w.group;
             if (g.isEmpty()) {
                 continue; // dropped below
@@ -146,13 +146,13 @@ final class DeltaBuilder {
         }
         List<PolicyDelta.SharedChange> shared = new ArrayList<>();
         transitions.forEach((t, eps) -> {
-            Diff d = diff(t.from() == null ? null : changes.groups.get(t.from()), t.from(), t.to());
+            Diff d = diff(t.from() == null ? null : t.from().work, t.from(), t.to());
             if (!d.isEmpty()) {
                 shared.add(new PolicyDelta.SharedChange(eps, d.upserts(), d.removals()));
             }
         });
         Map<Signature, List<String>> alike = new LinkedHashMap<>();
-        for (GroupWork w : changes.groups.values()) {
+        for (GroupWork w : changes.groups) {
             PolicyGroup g = w.group;
             if (g.isEmpty() || !w.replacedAny()) {
                 continue;
@@ -178,8 +178,9 @@ final class DeltaBuilder {
         for (PolicyGroup g : vacated) {
             groups.dropIfEmpty(g);
         }
-        for (PolicyGroup g : changes.groups.keySet()) {
-            groups.dropIfEmpty(g);
+        changes.done();
+        for (GroupWork w : changes.groups) {
+            groups.dropIfEmpty(w.group);
         }
         return new PolicyDelta(individual, shared, events);
     }
@@ -283,7 +284,7 @@ final class DeltaBuilder {
     private void individually(EndpointState s, PolicyGroup from, ChangeSet changes, Map<String, EndpointDelta> individual,
                               List<EngineEvent> events) {
         boolean was = s.frozen() != null;
-        GroupWork w = from == null ? null : changes.groups.get(from);
+        GroupWork w = from == null ? null : from.work;
         Map<PolicyKey, PolicyEntry> before = was ? s.frozen() : from == null ? Map.of() : w != null ? w.flatBefore() : from.flat();
         PolicyGroup now = s.group();
         Map<PolicyKey, PolicyEntry> after;

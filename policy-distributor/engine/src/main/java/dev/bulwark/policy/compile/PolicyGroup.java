@@ -40,6 +40,12 @@ final class PolicyGroup {
     /** memberSet.size(), on the group itself: checked for every group a delta touches. */
     private int memberCount;
     private MapState mapState;
+    /**
+     * This operation's work on the group while the operation runs, else null: found without a lookup,
+     * because every group a delta touches is reached through its rules and a hash lookup per group
+     * showed in profiles.
+     */
+    GroupWork work;
 
     PolicyGroup(GroupKey key, EndpointCompiler.Compiled whole) {
         this.key = key;

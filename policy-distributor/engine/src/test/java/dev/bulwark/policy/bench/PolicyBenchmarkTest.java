@@ -20,5 +20,6 @@ class PolicyBenchmarkTest {
         assertTrue(r.smallResolveEntries() > 0 && r.resolveEntries() > r.smallResolveEntries(), r.toString());
         assertEquals(r.entriesMean() * PolicyBenchmark.ENTRY_BYTES, r.bytesMean(), 1e-9);
         assertTrue(r.entriesMax() >= r.entriesMean(), r.toString());
+        assertTrue(r.policyGroups() > 0 && r.policyGroups() < r.endpoints(), "apps without rules of their own share groups: " + r);
     }
 }
