@@ -75,4 +75,26 @@ class IdentityViewIT {
             }
         }
     }
+
+    @Test
+    void keepsAnsweringLinearizablyAfterTheReplicaItWatchesStops() throws Exception {
+        try (LoopbackCluster cluster = new LoopbackCluster(3, dir, 4, c -> c)) {
+            int leader = cluster.awaitLeader(Duration.ofSeconds(15));
+            int follower = (leader + 1) % 3;
+            List<String> followerFirst = new ArrayList<>(cluster.addresses());
+            Collections.rotate(followerFirst, -follower);
+            try (IdentityClient writer = IdentityClient.connect(cluster.addresses());
+                 IdentityClient reader = IdentityClient.connect(followerFirst);
+                 IdentityView view = IdentityView.open(reader)) {
+                int before = writer.allocate("node-w", List.of(set("before"))).getAllocations(0).getId();
+                assertEquals(OptionalInt.of(before), view.idOf(set("before")));
+                cluster.stop(follower);
+                for (int i = 0; i < 20; i++) {
+                    int id = writer.allocate("node-w", List.of(set("after-" + i))).getAllocations(0).getId();
+                    assertEquals(OptionalInt.of(id), view.idOf(set("after-" + i)), "after-" + i + " with the watched replica down");
+                }
+                assertEquals(Optional.of(set("before")), view.labelsOf(before));
+            }
+        }
+    }
 }
