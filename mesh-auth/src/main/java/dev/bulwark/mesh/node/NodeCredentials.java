@@ -35,8 +35,10 @@ import java.util.concurrent.TimeUnit;
  * It is the {@link SvidSource} and {@link BundleSource} of {@link #tls()}, so every channel built from it
  * presents the newest SVID at its next handshake; nothing needs rebuilding on renewal.
  *
- * <p>Concurrency: renewals and bundle updates run on the injected scheduler (single-threaded is enough);
- * {@link #svid()} and {@link #bundles()} read volatile fields from any thread.
+ * <p>Concurrency: renewals run on the injected scheduler (single-threaded is enough) under this object's
+ * lock; bundle updates arrive on the one watch stream's gRPC callback thread, one at a time, and never take
+ * the lock, so a slow renewal does not hold them up. {@link #svid()} and {@link #bundles()} read volatile
+ * fields from any thread.
  */
 public final class NodeCredentials implements SvidSource, BundleSource, AutoCloseable {
 
@@ -198,7 +200,7 @@ public final class NodeCredentials implements SvidSource, BundleSource, AutoClos
         });
     }
 
-    private synchronized void accept(TrustBundle bundle) {
+    private void accept(TrustBundle bundle) {
         bundles = bundles.with(bundle);
     }
 
