@@ -54,12 +54,15 @@ import javax.net.ssl.TrustManager;
  * notAfter of the two chains; the server only for pairs its own {@link AuthDemand} expects, so
  * authenticated peers cannot fill its map with pairs no policy here uses. A refusal removes a held entry.
  *
- * <p>Threads: the listener accepts on one virtual thread and serves each connection on its own;
+ * <p>Threads: the listener accepts on one virtual thread and serves each connection on its own (at most
+ * {@value #MAX_CONCURRENT} at once, each bounded by {@code timeout} per read);
  * {@link #authenticate} blocks its caller (at most {@code timeout} per step). Thread-safe.
  */
 public final class AuthHandshake implements AutoCloseable {
 
     private static final String OK = "OK";
+    /** Connections served at once; more are closed at accept, so a flood cannot exhaust the agent. */
+    static final int MAX_CONCURRENT = 256;
 
     private final TrustDomains trustDomains;
     private final IdentitySvids svids;
@@ -69,6 +72,7 @@ public final class AuthHandshake implements AutoCloseable {
     private final SvidValidator validator;
     private final Duration timeout;
     private final ExecutorService connections = Executors.newVirtualThreadPerTaskExecutor();
+    private final java.util.concurrent.Semaphore serving = new java.util.concurrent.Semaphore(MAX_CONCURRENT);
     private volatile SSLServerSocket server;
 
     public AuthHandshake(TrustDomains trustDomains, IdentitySvids svids, BundleSource bundles, AuthMap auth,
@@ -106,7 +110,23 @@ public final class AuthHandshake implements AutoCloseable {
         while (!s.isClosed()) {
             try {
                 Socket c = s.accept();
-                connections.execute(() -> serve((SSLSocket) c, trust));
+                if (!serving.tryAcquire()) {
+                    c.close();
+                    continue;
+                }
+                try {
+                    connections.execute(() -> {
+                        try {
+                            serve((SSLSocket) c, trust);
+                        } finally {
+                            serving.release();
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    serving.release();
+                    c.close();
+                    return;
+                }
             } catch (IOException e) {
                 if (s.isClosed()) {
                     return;

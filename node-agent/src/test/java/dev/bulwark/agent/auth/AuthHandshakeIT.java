@@ -199,10 +199,14 @@ class AuthHandshakeIT {
     @Test
     void anUnreachablePeerChangesNothing() throws Exception {
         Agent n1 = clusterA(issuedBy(CA_A, MESH_A, Duration.ZERO)).holding(1001);
-        Agent gone = clusterA(issuedBy(CA_A, MESH_A, Duration.ZERO));
-        gone.handshake.close();
         n1.auth.put(AuthKey.spiffe(1001, 1002), Instant.now().plusSeconds(600));
-        assertInstanceOf(AuthOutcome.Unreachable.class, n1.handshake.authenticate(1001, 1002, gone.address));
+        // A bound socket that does not listen: its port refuses connections and no other test can take it.
+        try (java.net.Socket holder = new java.net.Socket()) {
+            holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            InetSocketAddress down = new InetSocketAddress(InetAddress.getLoopbackAddress(), holder.getLocalPort());
+            AuthOutcome o = n1.handshake.authenticate(1001, 1002, down);
+            assertInstanceOf(AuthOutcome.Unreachable.class, o, o.toString());
+        }
         assertEquals(1, n1.auth.read().size(), "an outage does not revoke");
     }
 
