@@ -26,8 +26,9 @@ import java.util.TreeMap;
  * <li>recompile marked slices, once per group: a slice's entries come only from the rules whose peers
  *     select its identity, and when one rule does (the usual case) the slice is that rule's key
  *     template for the identity, computed once per delta and shared by every group holding the rule;</li>
- * <li>diff once per group (members that stayed share the change), once per group transition (endpoints
- *     that moved between the same two groups share it), and per endpoint only for overflow.</li>
+ * <li>diff once per set of groups whose slices were replaced by the same objects (their members that
+ *     stayed share the change), once per group transition (endpoints that moved between the same two
+ *     groups share it), and per endpoint only for overflow.</li>
  * </ol>
  * So a delta costs what the (rule, peer) pairs and groups it touches cost, not endpoints × entries.
  * Owned by one {@link PolicyEngine}; not thread-safe.
@@ -115,66 +116,68 @@ final class DeltaBuilder {
             movedFrom.put(ep, old);
         }
 
-        // 2. recompile marked slices
+        // 2. transitions: endpoints that moved between the same two groups share one diff
+        int limit = config.entryLimit();
+        List<PolicyDelta.SharedChange> shared = new ArrayList<>();
+        Map<Transition, List<String>> transitions = new LinkedHashMap<>();
+        for (Map.Entry<String, PolicyGroup> e : movedFrom.entrySet()) {
+            EndpointState s = endpoints.get(e.getKey());
+            if (s.frozen() == null && s.group().size() <= limit) {
+                s.installGroupState();
+                transitions.computeIfAbsent(new Transition(e.getValue(), s.group()), k -> new ArrayList<>()).add(e.getKey());
+            }
+        }
+
+        // 3. recompile marked slices, in one pass per group; groups changed alike share one diff
         Map<OneRuleSlice, EndpointCompiler.Compiled> memo = new HashMap<>();
+        Map<Signature, List<String>> alike = new LinkedHashMap<>();
+        List<GroupWork> overflowing = new ArrayList<>();
         for (GroupWork w : changes.groups) {
             PolicyGroup g = w.group;
             if (g.isEmpty()) {
                 continue; // dropped below
             }
+            w.sizeBefore = g.size();
             for (GroupWork.Mark m : w.marks) {
                 EndpointCompiler.Compiled c = slice(g, m.remote, m.rules, memo);
-                if (w.sizeBefore < 0) {
-                    w.sizeBefore = g.size();
-                }
                 m.before = g.replace(m.remote, c.entries(), c.l7());
                 m.after = c.entries();
             }
-        }
-
-        // 3. diffs: transitions, then groups whose slices changed (groups changed alike share one)
-        int limit = config.entryLimit();
-        Map<Transition, List<String>> transitions = new LinkedHashMap<>();
-        for (Map.Entry<String, PolicyGroup> e : movedFrom.entrySet()) {
-            EndpointState s = endpoints.get(e.getKey());
-            if (s.frozen() != null || s.group().size() > limit) {
-                individually(s, e.getValue(), changes, individual, events);
-            } else {
-                s.installGroupState();
-                transitions.computeIfAbsent(new Transition(e.getValue(), s.group()), k -> new ArrayList<>()).add(e.getKey());
+            if (w.sizeBefore > limit || g.size() > limit) {
+                overflowing.add(w);
+                continue;
+            }
+            List<String> stayed = joined.contains(g) ? g.membersExcept(movedFrom) : g.members();
+            if (!stayed.isEmpty()) {
+                alike.computeIfAbsent(new Signature(w.marks), k -> new ArrayList<>()).addAll(stayed);
             }
         }
-        List<PolicyDelta.SharedChange> shared = new ArrayList<>();
+
+        // 4. the diffs (transitions read the slices groups had before step 3), then overflow per endpoint
         transitions.forEach((t, eps) -> {
             Diff d = diff(t.from() == null ? null : t.from().work, t.from(), t.to());
             if (!d.isEmpty()) {
                 shared.add(new PolicyDelta.SharedChange(eps, d.upserts(), d.removals()));
             }
         });
-        Map<Signature, List<String>> alike = new LinkedHashMap<>();
-        for (GroupWork w : changes.groups) {
-            PolicyGroup g = w.group;
-            if (g.isEmpty() || !w.replacedAny()) {
-                continue;
-            }
-            List<String> stayed = joined.contains(g) ? g.membersExcept(movedFrom) : g.members();
-            if (stayed.isEmpty()) {
-                continue;
-            }
-            if (w.sizeBefore() > limit || g.size() > limit) {
-                for (String ep : stayed) {
-                    individually(endpoints.get(ep), g, changes, individual, events);
-                }
-                continue;
-            }
-            alike.computeIfAbsent(new Signature(w.marks), k -> new ArrayList<>()).addAll(stayed);
-        }
         alike.forEach((sig, eps) -> {
             Diff d = sig.diff();
             if (!d.isEmpty()) {
                 shared.add(new PolicyDelta.SharedChange(eps, d.upserts(), d.removals()));
             }
         });
+        for (Map.Entry<String, PolicyGroup> e : movedFrom.entrySet()) {
+            EndpointState s = endpoints.get(e.getKey());
+            if (s.frozen() != null || s.group().size() > limit) {
+                individually(s, e.getValue(), individual, events);
+            }
+        }
+        for (GroupWork w : overflowing) {
+            List<String> stayed = joined.contains(w.group) ? w.group.membersExcept(movedFrom) : w.group.members();
+            for (String ep : stayed) {
+                individually(endpoints.get(ep), w.group, individual, events);
+            }
+        }
         for (PolicyGroup g : vacated) {
             groups.dropIfEmpty(g);
         }
@@ -281,8 +284,7 @@ final class DeltaBuilder {
     }
 
     /** An endpoint whose installed state is not its group's before or after: overflow and recovery. */
-    private void individually(EndpointState s, PolicyGroup from, ChangeSet changes, Map<String, EndpointDelta> individual,
-                              List<EngineEvent> events) {
+    private void individually(EndpointState s, PolicyGroup from, Map<String, EndpointDelta> individual, List<EngineEvent> events) {
         boolean was = s.frozen() != null;
         GroupWork w = from == null ? null : from.work;
         Map<PolicyKey, PolicyEntry> before = was ? s.frozen() : from == null ? Map.of() : w != null ? w.flatBefore() : from.flat();
