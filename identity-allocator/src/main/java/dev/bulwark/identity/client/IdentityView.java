@@ -64,6 +64,10 @@ public final class IdentityView implements AutoCloseable {
     private volatile long revision = -1;
     /** Lookups waiting for the next revision read (which has not started yet). */
     private CompletableFuture<Long> nextRead;
+    /**
+     * One revision read at a time: two in flight were measured slower (same run, loaded machine: 10,457-14,063
+     * against 12,895-18,719 lookups/s with one view and 64 threads), because each read then serves fewer lookups.
+     */
     private boolean reading;
     private AutoCloseable watch;
     private boolean closed;
