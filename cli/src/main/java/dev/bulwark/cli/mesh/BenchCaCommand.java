@@ -65,7 +65,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "ca", description = {
         "SVIDs issued per second in-process and over gRPC (MeshCA on loopback mTLS) as a ratio of raw ECDSA",
-        "P-256 signatures per second measured in the same run (target >= 50 %), and TLS 1.3 handshakes per second",
+        "P-256 signatures per second measured in the same run (target >= 50 %%), and TLS 1.3 handshakes per second",
         "between two peers presenting SVIDs (JSSE, loopback, full handshakes with client certificates).",
         "Raw and in-process figures use --threads callers (default: one per CPU); gRPC and handshakes use",
         "--concurrency callers, as many nodes would. The four figures are measured in interleaved rounds."})
