@@ -30,6 +30,7 @@ import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +50,10 @@ class FederationIT {
     final BouncyCastleCertificateSigner signer = new BouncyCastleCertificateSigner();
     final SvidValidator validator = new SvidValidator(clock);
     @TempDir
-    Path dir;
+    static Path dir;
+    /** keytool takes seconds on a loaded machine: one server certificate (and one stranger) per class. */
+    static KeyStore web;
+    static KeyStore stranger;
 
     CertificateAuthority caA;
     CertificateAuthority caB;
@@ -63,6 +67,12 @@ class FederationIT {
         return new CertificateAuthority(CaSettings.defaults(td, "c1"), signer, AuthorityStore.inMemory(), clock, random);
     }
 
+    @BeforeAll
+    static void makeWebCertificates() throws Exception {
+        web = webKeyStore(dir.resolve("web"));
+        stranger = webKeyStore(dir.resolve("stranger"));
+    }
+
     @BeforeEach
     void start() throws Exception {
         caA = ca(A);
@@ -70,7 +80,6 @@ class FederationIT {
         InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
         endpointA = BundleEndpointServer.httpsSpiffe(loopback,
                 new SelfIssuedSvid(caA, ENDPOINT_A, KeyAlgorithm.EC_P256, clock, random), caA::bundle);
-        KeyStore web = webKeyStore();
         webCert = (X509Certificate) web.getCertificate("web");
         endpointB = BundleEndpointServer.httpsWeb(loopback, (PrivateKey) web.getKey("web", "test-only".toCharArray()),
                 Arrays.stream(web.getCertificateChain("web")).map(c -> (X509Certificate) c).toList(), caB::bundle);
@@ -89,8 +98,9 @@ class FederationIT {
     }
 
     /** A self-signed P-256 server certificate for localhost and 127.0.0.1, made by keytool. */
-    KeyStore webKeyStore() throws Exception {
-        Path ks = dir.resolve("web.p12");
+    static KeyStore webKeyStore(Path where) throws Exception {
+        Files.createDirectories(where);
+        Path ks = where.resolve("web.p12");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                 "-genkeypair", "-alias", "web", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
                 "-ext", "san=dns:localhost,ip:127.0.0.1", "-validity", "2", "-keystore", ks.toString(),
@@ -170,23 +180,12 @@ class FederationIT {
 
     @Test
     void anHttpsWebEndpointWithAnUntrustedCertificateIsRefused() throws Exception {
-        X509Certificate otherRoot = (X509Certificate) webKeyStoreIn(dir.resolve("other")).getCertificate("web");
+        X509Certificate otherRoot = (X509Certificate) stranger.getCertificate("web");
         try (FederatedBundles untrusting = new FederatedBundles(clock, Duration.ofSeconds(1), Duration.ofSeconds(10))) {
             untrusting.add(Relationship.httpsWeb(B, endpointB.url("localhost"), List.of(otherRoot)));
 
             assertInstanceOf(FetchOutcome.Failed.class, untrusting.refreshNow(B));
             assertTrue(untrusting.bundles().bundles().isEmpty());
-        }
-    }
-
-    KeyStore webKeyStoreIn(Path other) throws Exception {
-        Files.createDirectories(other);
-        Path saved = dir;
-        dir = other;
-        try {
-            return webKeyStore();
-        } finally {
-            dir = saved;
         }
     }
 
