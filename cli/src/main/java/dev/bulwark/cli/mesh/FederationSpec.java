@@ -63,8 +63,6 @@ final class FederationSpec {
             };
         } catch (IOException e) {
             throw new IllegalArgumentException("--federate: cannot read a file of '" + spec + "': " + e.getMessage(), e);
-        } catch (NullPointerException e) {
-            throw new IllegalArgumentException("--federate: " + e.getMessage(), e);
         }
     }
 }
