@@ -36,13 +36,16 @@ public final class RateLimiter {
         Instant now = clock.instant();
         Duration[] wait = {Duration.ZERO};
         buckets.compute(caller, (k, b) -> {
+            // Concurrent callers read the clock before they get the bucket, so "now" can be older than the
+            // bucket's time: that refills nothing (rather than draining it) and never moves the bucket back.
+            Instant at = b == null || now.isAfter(b.at()) ? now : b.at();
             double tokens = b == null ? burst
-                    : Math.min(burst, b.tokens() + Duration.between(b.at(), now).toNanos() / 1e9 * ratePerSecond);
+                    : Math.min(burst, b.tokens() + Duration.between(b.at(), at).toNanos() / 1e9 * ratePerSecond);
             if (tokens >= 1) {
-                return new Bucket(tokens - 1, now);
+                return new Bucket(tokens - 1, at);
             }
             wait[0] = Duration.ofNanos((long) Math.ceil((1 - tokens) / ratePerSecond * 1e9));
-            return new Bucket(tokens, now);
+            return new Bucket(tokens, at);
         });
         return wait[0];
     }
