@@ -257,12 +257,16 @@ public final class PolicyEngine {
             }
         }
         // Egress named ports resolve against the peer's ports: the slices keyed on this identity, and
-        // identity 0 (the union) in endpoints with wildcard egress rules, may change.
+        // identity 0 (the union) in endpoints with wildcard egress rules, may change. Without such
+        // rules nothing can (and scanning the selectors of the identity's namespace is not free).
+        if (!index.anyEgressNamedPorts()) {
+            return;
+        }
         if (cache.identities().containsKey(id)) {
             markPeersOf(id);
         }
         for (Rule r : index.wildcardRules()) {
-            if (r.direction() == Direction.EGRESS && r.ports().stream().anyMatch(p -> p.isNamed())) {
+            if (RuleIndex.egressNamedPorts(r)) {
                 markGroups(r, 0, null);
             }
         }
@@ -334,7 +338,7 @@ public final class PolicyEngine {
     private void markPeersOf(int id) {
         for (Selector sel : cache.selecting(id)) {
             for (Rule r : index.rulesWithPeer(sel)) {
-                if (r.direction() == Direction.EGRESS && r.ports().stream().anyMatch(p -> p.isNamed())) {
+                if (RuleIndex.egressNamedPorts(r)) {
                     markGroups(r, id, null); // whole slice: the marks are not every rule selecting id
                 }
             }

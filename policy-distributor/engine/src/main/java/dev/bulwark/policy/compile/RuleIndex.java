@@ -32,6 +32,8 @@ public final class RuleIndex {
     private final Map<Selector, Set<Rule>> byPeer = new HashMap<>();
     private final Map<Integer, Set<Selector>> subjectsOf = new HashMap<>();
     private final Set<Rule> wildcardRules = newRuleSet();
+    /** Rules resolving egress named ports against their peers' ports: when none, peer ports never matter. */
+    private int egressNamedPortRules;
     /** rulesFor results; cleared when rules change, per identity when its subjects change. */
     private final Map<Integer, List<Rule>> resolved = new HashMap<>();
 
@@ -77,6 +79,9 @@ public final class RuleIndex {
 
     private void add(Rule r) {
         resolved.clear();
+        if (egressNamedPorts(r)) {
+            egressNamedPortRules++;
+        }
         Set<Rule> rules = bySubject.get(r.subject());
         if (rules == null) {
             rules = newRuleSet();
@@ -99,6 +104,9 @@ public final class RuleIndex {
 
     private void remove(Rule r) {
         resolved.clear();
+        if (egressNamedPorts(r)) {
+            egressNamedPortRules--;
+        }
         Set<Rule> rules = bySubject.get(r.subject());
         rules.remove(r);
         if (rules.isEmpty()) {
@@ -185,6 +193,15 @@ public final class RuleIndex {
     /** Rules with {@code selector} among their peers. */
     Set<Rule> rulesWithPeer(Selector selector) {
         return byPeer.getOrDefault(selector, Set.of());
+    }
+
+    static boolean egressNamedPorts(Rule r) {
+        return r.direction() == dev.bulwark.model.policy.Direction.EGRESS && r.ports().stream().anyMatch(p -> p.isNamed());
+    }
+
+    /** True if some rule resolves egress named ports against its peers' declared ports. */
+    boolean anyEgressNamedPorts() {
+        return egressNamedPortRules > 0;
     }
 
     /** Rules with a wildcard peer (compiled as identity 0). */
