@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
@@ -33,8 +34,21 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  * <p>Thread model: any thread may call; batching is in {@link Batcher}; completions and the next rounds
  * run on virtual threads, never on Ratis's threads (the state machine updater completes read barriers,
  * and submitting from it deadlocks).
+ *
+ * <p>Every read barrier has its own bound ({@link #READ_BARRIER_TIMEOUT_MS}): Ratis 3.2.2 waits for
+ * the read index's heartbeat acknowledgements without a timeout of its own ({@code raft.server.read.timeout}
+ * covers only the later wait for the applied index), and with two barriers in flight a barrier that is
+ * never acknowledged would hold its slot forever and stall every later read on this replica (seen once
+ * after a wipe-and-rejoin, docs/chaos.md). A barrier past its bound fails its reads with
+ * {@link ReplicaUnavailableException} (UNAVAILABLE, retryable: a read changes nothing) and frees the slot.
  */
 public final class RaftGateway {
+
+    /**
+     * Bound of one read barrier: longer than a heartbeat round on a loaded 2-vCPU machine (JVM pauses of
+     * up to 2 s were measured there), shorter than Ratis's own 5 s request and read timeouts.
+     */
+    static final long READ_BARRIER_TIMEOUT_MS = 3_000;
 
     private record PendingWrite(IdentityCommand command, CompletableFuture<Outcome> result) {
     }
@@ -114,10 +128,15 @@ public final class RaftGateway {
     }
 
     private CompletableFuture<?> sendBarrier(List<CompletableFuture<IdentityTable>> waiting) {
-        return send(RaftClientRequest.readRequestType(), new byte[0]).handleAsync((r, e) -> {
+        // copy(): the timeout completes our view of the reply, never the future Ratis holds.
+        return send(RaftClientRequest.readRequestType(), new byte[0]).copy()
+                .orTimeout(READ_BARRIER_TIMEOUT_MS, TimeUnit.MILLISECONDS).handleAsync((r, e) -> {
             Throwable failure = e != null ? e : r.isSuccess() ? null : failureOf(r);
             if (failure != null) {
-                RuntimeException mapped = unavailable(failure);
+                RuntimeException mapped = unwrap(failure) instanceof TimeoutException
+                        ? new ReplicaUnavailableException("read barrier not confirmed within "
+                                + READ_BARRIER_TIMEOUT_MS + " ms (no heartbeat quorum acknowledged it)", null, failure)
+                        : unavailable(failure);
                 waiting.forEach(f -> f.completeExceptionally(mapped));
             } else {
                 IdentityTable t = stateMachine.table();
@@ -146,7 +165,7 @@ public final class RaftGateway {
 
     /** Turns a Ratis failure into {@link ReplicaUnavailableException}, with the leader's gRPC address when known. */
     static ReplicaUnavailableException unavailable(Throwable t) {
-        Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        Throwable cause = unwrap(t);
         if (cause instanceof ReplicaUnavailableException u) {
             return u;
         }
@@ -156,6 +175,10 @@ public final class RaftGateway {
         }
         String what = cause == null ? "unknown" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
         return new ReplicaUnavailableException(leader == null ? "no leader known (" + what + ")" : "not the leader", leader, cause);
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
     /** The gRPC address of a Raft peer: same host, port one below its Raft port (the port scheme of {@code dev.bulwark.identity.server.Peer}). */
