@@ -52,6 +52,9 @@ final class DeltaBuilder {
         this.config = config;
     }
 
+    private static final EndpointCompiler.Compiled NOTHING = new EndpointCompiler.Compiled(
+            new TreeMap<>(KeyOrder.INSTANCE), new TreeMap<>(KeyOrder.INSTANCE));
+
     private record Transition(PolicyGroup from, PolicyGroup to) {
     }
 
@@ -248,6 +251,9 @@ final class DeltaBuilder {
                                             Map<OneRuleSlice, EndpointCompiler.Compiled> memo) {
         if (changed == null || remote == 0) {
             return compiler.compile(g.rules(), g.ports(), cache, peerPorts, remote);
+        }
+        if (!cache.contains(remote)) {
+            return NOTHING; // the identity is gone: no selector selects it, no entry is keyed on it
         }
         // The marks name every rule whose peers gained or lost the identity in this operation, so they
         // include every rule of the group that selects it now. One rule (the usual case): its slice is

@@ -55,6 +55,11 @@ public final class SelectorCache implements EndpointCompiler.Selections {
         return Collections.unmodifiableMap(identities);
     }
 
+    /** True if {@code id} is a known identity (one that selectors may select). */
+    public boolean contains(int id) {
+        return identities.containsKey(id);
+    }
+
     public int selectorCount() {
         return entries.size();
     }
