@@ -41,4 +41,9 @@ public final class IdentityLabels {
     public String value(String qualifiedKey) {
         return values.get(qualifiedKey);
     }
+
+    /** Every {@code source:key -> value} (and {@code any:key -> value}) a selector can test, read-only. */
+    public Map<String, String> values() {
+        return java.util.Collections.unmodifiableMap(values);
+    }
 }
