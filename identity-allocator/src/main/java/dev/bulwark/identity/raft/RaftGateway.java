@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
@@ -35,12 +34,7 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  * run on virtual threads, never on Ratis's threads (the state machine updater completes read barriers,
  * and submitting from it deadlocks).
  *
- * <p>Every read barrier has its own bound ({@link #READ_BARRIER_TIMEOUT_MS}): Ratis 3.2.2 waits for
- * the read index's heartbeat acknowledgements without a timeout of its own ({@code raft.server.read.timeout}
- * covers only the later wait for the applied index), and with two barriers in flight a barrier that is
- * never acknowledged would hold its slot forever and stall every later read on this replica (seen once
- * after a wipe-and-rejoin, docs/chaos.md). A barrier past its bound fails its reads with
- * {@link ReplicaUnavailableException} (UNAVAILABLE, retryable: a read changes nothing) and frees the slot.
+ * <p>Every read barrier is bounded ({@link #READ_BARRIER_TIMEOUT_MS}; why in {@link ReadBarriers}).
  */
 public final class RaftGateway {
 
@@ -61,7 +55,7 @@ public final class RaftGateway {
     private final AtomicLong callIds = new AtomicLong();
     private final AtomicLong batchIds = new AtomicLong(ThreadLocalRandom.current().nextLong());
     private final Batcher<PendingWrite> writes;
-    private final Batcher<CompletableFuture<IdentityTable>> reads;
+    private final ReadBarriers<IdentityTable> reads;
     private final long requestTimeoutMs;
     /** Completions and follow-up rounds run here, never on Ratis's own threads. */
     private final ExecutorService completions = Executors.newVirtualThreadPerTaskExecutor();
@@ -79,7 +73,8 @@ public final class RaftGateway {
         this.requestTimeoutMs = 5_000;
         this.writes = new Batcher<>(maxWritesInFlight, maxBatchLabelSets,
                 w -> w.command() instanceof IdentityCommand.Allocate a ? a.labelSets().size() : 1, this::sendWrites, completions);
-        this.reads = new Batcher<>(2, Integer.MAX_VALUE, r -> 1, this::sendBarrier, completions);
+        this.reads = new ReadBarriers<>(this::sendBarrier, stateMachine::table, RaftGateway::unavailable,
+                READ_BARRIER_TIMEOUT_MS, completions);
     }
 
     /** Stops running completions (after the Raft server is closed). */
@@ -96,9 +91,7 @@ public final class RaftGateway {
 
     /** Completes with a table at least as new as every write acknowledged before this call (linearizable). */
     public CompletableFuture<IdentityTable> read() {
-        CompletableFuture<IdentityTable> f = new CompletableFuture<>();
-        reads.add(f);
-        return f;
+        return reads.read();
     }
 
     private CompletableFuture<?> sendWrites(List<PendingWrite> batch) {
@@ -127,23 +120,14 @@ public final class RaftGateway {
         }, completions);
     }
 
-    private CompletableFuture<?> sendBarrier(List<CompletableFuture<IdentityTable>> waiting) {
-        // copy(): the timeout completes our view of the reply, never the future Ratis holds.
-        return send(RaftClientRequest.readRequestType(), new byte[0]).copy()
-                .orTimeout(READ_BARRIER_TIMEOUT_MS, TimeUnit.MILLISECONDS).handleAsync((r, e) -> {
-            Throwable failure = e != null ? e : r.isSuccess() ? null : failureOf(r);
-            if (failure != null) {
-                RuntimeException mapped = unwrap(failure) instanceof TimeoutException
-                        ? new ReplicaUnavailableException("read barrier not confirmed within "
-                                + READ_BARRIER_TIMEOUT_MS + " ms (no heartbeat quorum acknowledged it)", null, failure)
-                        : unavailable(failure);
-                waiting.forEach(f -> f.completeExceptionally(mapped));
-            } else {
-                IdentityTable t = stateMachine.table();
-                waiting.forEach(f -> f.complete(t));
+    /** One read-index barrier: completes when Ratis confirms it, exceptionally with Ratis's failure otherwise. */
+    private CompletableFuture<?> sendBarrier() {
+        return send(RaftClientRequest.readRequestType(), new byte[0]).thenApply(r -> {
+            if (!r.isSuccess()) {
+                throw new CompletionException(failureOf(r));
             }
-            return null;
-        }, completions);
+            return r;
+        });
     }
 
     private CompletableFuture<RaftClientReply> send(RaftClientRequest.Type type, byte[] content) {
@@ -165,7 +149,7 @@ public final class RaftGateway {
 
     /** Turns a Ratis failure into {@link ReplicaUnavailableException}, with the leader's gRPC address when known. */
     static ReplicaUnavailableException unavailable(Throwable t) {
-        Throwable cause = unwrap(t);
+        Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
         if (cause instanceof ReplicaUnavailableException u) {
             return u;
         }
@@ -175,10 +159,6 @@ public final class RaftGateway {
         }
         String what = cause == null ? "unknown" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
         return new ReplicaUnavailableException(leader == null ? "no leader known (" + what + ")" : "not the leader", leader, cause);
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
     /** The gRPC address of a Raft peer: same host, port one below its Raft port (the port scheme of {@code dev.bulwark.identity.server.Peer}). */
