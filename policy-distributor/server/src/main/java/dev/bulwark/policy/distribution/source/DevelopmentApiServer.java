@@ -88,6 +88,12 @@ public final class DevelopmentApiServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.destroy();
+        try {
+            server.destroy();
+        } catch (IllegalStateException e) {
+            // The mock server gives up waiting for open watch connections to drain ("Unable to close
+            // MockWebServer") on a busy machine; its listener is closed by then, so stopping goes on.
+            MOCK_LOG.warning("development API server: " + e.getMessage() + " (connections still draining; stopped anyway)");
+        }
     }
 }
