@@ -60,20 +60,20 @@ final class DeltaBuilder {
 
     /**
      * The memo key of a one-rule slice: by rule object, isolation of its direction, remote, and the
-     * group's named ports when the rule resolves named ports against them (ingress).
+     * group's named ports when the rule resolves named ports against them (ingress). Looked up once
+     * per group a fan-out reaches, so the ports' hash is the group's, computed once when it was made
+     * (re-hashing the port list per group showed in profiles).
      */
-    private record OneRuleSlice(IdentityKey rule, boolean isolated, int remote, List<NamedPort> ports) {
-    }
-
-    private record IdentityKey(Rule rule) {
+    private record OneRuleSlice(Rule rule, boolean isolated, int remote, List<NamedPort> ports, int portsHash) {
         @Override
         public boolean equals(Object o) {
-            return o instanceof IdentityKey k && k.rule == rule;
+            return o instanceof OneRuleSlice k && k.rule == rule && k.isolated == isolated && k.remote == remote
+                    && k.portsHash == portsHash && k.ports.equals(ports);
         }
 
         @Override
         public int hashCode() {
-            return System.identityHashCode(rule);
+            return 31 * (31 * (31 * System.identityHashCode(rule) + remote) + portsHash) + (isolated ? 1 : 0);
         }
     }
 
@@ -261,8 +261,9 @@ final class DeltaBuilder {
         if (changed.size() == 1) {
             Rule r = changed.getFirst();
             boolean isolated = g.isolated(r.direction());
-            List<NamedPort> ports = dependsOnOwnPorts(r) ? g.ports() : List.of();
-            return memo.computeIfAbsent(new OneRuleSlice(new IdentityKey(r), isolated, remote, ports),
+            boolean own = dependsOnOwnPorts(r);
+            List<NamedPort> ports = own ? g.ports() : List.of();
+            return memo.computeIfAbsent(new OneRuleSlice(r, isolated, remote, ports, own ? g.portsHash() : 1),
                     k -> compiler.compileSlice(selects(r, remote) ? List.of(r) : List.of(), isolated, isolated, ports,
                             cache, peerPorts, remote));
         }
@@ -286,7 +287,15 @@ final class DeltaBuilder {
     }
 
     private static boolean dependsOnOwnPorts(Rule r) {
-        return r.direction() == Direction.INGRESS && r.ports().stream().anyMatch(PortRule::isNamed);
+        if (r.direction() != Direction.INGRESS) {
+            return false;
+        }
+        for (PortRule p : r.ports()) { // a loop, not a stream: called once per group a fan-out reaches
+            if (p.isNamed()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** An endpoint whose installed state is not its group's before or after: overflow and recovery. */
@@ -321,17 +330,18 @@ final class DeltaBuilder {
 
     /** From {@code from}'s state before this delta (nothing if null) to {@code to}'s state now. */
     private static Diff diff(GroupWork fromWork, PolicyGroup from, PolicyGroup to) {
+        if (from == null) {
+            return new Diff(to.flat(), new HashSet<>()); // a new endpoint: all of it, no remote set to box
+        }
         Map<PolicyKey, PolicyEntry> upserts = new HashMap<>();
         Set<PolicyKey> removals = new HashSet<>();
         Set<Integer> remotes = new HashSet<>(to.remotes());
-        if (from != null) {
-            remotes.addAll(from.remotes());
-            if (fromWork != null) {
-                fromWork.marks.forEach(m -> remotes.add(m.remote));
-            }
+        remotes.addAll(from.remotes());
+        if (fromWork != null) {
+            fromWork.marks.forEach(m -> remotes.add(m.remote));
         }
         for (int r : remotes) {
-            Map<PolicyKey, PolicyEntry> before = from == null ? Map.of() : fromWork != null ? fromWork.sliceBefore(r) : from.slice(r);
+            Map<PolicyKey, PolicyEntry> before = fromWork != null ? fromWork.sliceBefore(r) : from.slice(r);
             diff(before, to.slice(r), upserts, removals);
         }
         return new Diff(upserts, removals);

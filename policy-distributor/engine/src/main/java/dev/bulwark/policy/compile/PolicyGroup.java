@@ -27,6 +27,8 @@ import java.util.Set;
 final class PolicyGroup {
 
     private final GroupKey key;
+    /** key.ports().hashCode(), once: the slice memo hashes it for every group a fan-out reaches. */
+    private final int portsHash;
     private final boolean ingressIsolated;
     private final boolean egressIsolated;
     private final List<String> ingressIsolatedBy;
@@ -49,6 +51,7 @@ final class PolicyGroup {
 
     PolicyGroup(GroupKey key, EndpointCompiler.Compiled whole) {
         this.key = key;
+        this.portsHash = key.ports().hashCode();
         this.ingressIsolated = EndpointCompiler.isolated(key.rules(), Direction.INGRESS);
         this.egressIsolated = EndpointCompiler.isolated(key.rules(), Direction.EGRESS);
         this.ingressIsolatedBy = DeltaBuilder.isolation(key.rules(), Direction.INGRESS);
@@ -68,6 +71,10 @@ final class PolicyGroup {
 
     List<NamedPort> ports() {
         return key.ports();
+    }
+
+    int portsHash() {
+        return portsHash;
     }
 
     boolean isolated(Direction d) {
