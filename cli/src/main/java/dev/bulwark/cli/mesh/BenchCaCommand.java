@@ -10,7 +10,6 @@ import dev.bulwark.mesh.ca.AllowListAuthorizer;
 import dev.bulwark.mesh.ca.AuthorityStore;
 import dev.bulwark.mesh.ca.CaSettings;
 import dev.bulwark.mesh.ca.CertificateAuthority;
-import dev.bulwark.mesh.ca.IssuedSvid;
 import dev.bulwark.mesh.ca.KeyAlgorithm;
 import dev.bulwark.mesh.ca.bouncycastle.BouncyCastleCertificateSigner;
 import dev.bulwark.mesh.grpc.MeshCaClient;
@@ -268,9 +267,7 @@ public final class BenchCaCommand implements Callable<Integer> {
     }
 
     private static X509Svid svid(CertificateAuthority ca, String path, SecureRandom random) {
-        KeyPair kp = KeyAlgorithm.EC_P256.generate(random);
-        IssuedSvid issued = ca.issue(new SpiffeId(TD, path), kp.getPublic(), Duration.ZERO);
-        return new X509Svid(issued.id(), issued.chain(), kp.getPrivate());
+        return X509Svid.issue(ca, new SpiffeId(TD, path), KeyAlgorithm.EC_P256, Duration.ZERO, random);
     }
 
     /** Operations of {@code op} completed on {@code threads} threads within {@code window}. */

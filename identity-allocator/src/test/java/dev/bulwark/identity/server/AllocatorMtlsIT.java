@@ -9,7 +9,6 @@ import dev.bulwark.mesh.bundle.BundleSet;
 import dev.bulwark.mesh.ca.AuthorityStore;
 import dev.bulwark.mesh.ca.CaSettings;
 import dev.bulwark.mesh.ca.CertificateAuthority;
-import dev.bulwark.mesh.ca.IssuedSvid;
 import dev.bulwark.mesh.ca.KeyAlgorithm;
 import dev.bulwark.mesh.ca.bouncycastle.BouncyCastleCertificateSigner;
 import dev.bulwark.mesh.spiffe.SpiffeId;
@@ -23,7 +22,6 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,9 +88,7 @@ class AllocatorMtlsIT {
     }
 
     X509Svid svid(CertificateAuthority issuer, SpiffeId id) {
-        KeyPair kp = KeyAlgorithm.EC_P256.generate(random);
-        IssuedSvid issued = issuer.issue(id, kp.getPublic(), Duration.ofHours(1));
-        return new X509Svid(id, issued.chain(), kp.getPrivate());
+        return X509Svid.issue(issuer, id, KeyAlgorithm.EC_P256, Duration.ofHours(1), random);
     }
 
     IdentityClient client(X509Svid presented) {

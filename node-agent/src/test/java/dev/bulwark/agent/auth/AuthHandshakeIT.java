@@ -16,7 +16,6 @@ import dev.bulwark.mesh.bundle.BundleSet;
 import dev.bulwark.mesh.ca.AuthorityStore;
 import dev.bulwark.mesh.ca.CaSettings;
 import dev.bulwark.mesh.ca.CertificateAuthority;
-import dev.bulwark.mesh.ca.IssuedSvid;
 import dev.bulwark.mesh.ca.KeyAlgorithm;
 import dev.bulwark.mesh.ca.bouncycastle.BouncyCastleCertificateSigner;
 import dev.bulwark.mesh.spiffe.SpiffeId;
@@ -32,7 +31,6 @@ import dev.bulwark.model.policy.PolicyKey;
 import dev.bulwark.model.policy.Protocols;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,9 +72,7 @@ class AuthHandshakeIT {
     }
 
     static X509Svid issue(CertificateAuthority ca, SpiffeId id, Duration ttl) {
-        KeyPair kp = KeyAlgorithm.EC_P256.generate(RANDOM);
-        IssuedSvid s = ca.issue(id, kp.getPublic(), ttl);
-        return new X509Svid(id, s.chain(), kp.getPrivate());
+        return X509Svid.issue(ca, id, KeyAlgorithm.EC_P256, ttl, RANDOM);
     }
 
     /** One node agent's auth side. */

@@ -17,7 +17,6 @@ import dev.bulwark.mesh.bundle.BundleSet;
 import dev.bulwark.mesh.ca.AuthorityStore;
 import dev.bulwark.mesh.ca.CaSettings;
 import dev.bulwark.mesh.ca.CertificateAuthority;
-import dev.bulwark.mesh.ca.IssuedSvid;
 import dev.bulwark.mesh.ca.KeyAlgorithm;
 import dev.bulwark.mesh.ca.bouncycastle.BouncyCastleCertificateSigner;
 import dev.bulwark.mesh.spiffe.TrustDomain;
@@ -31,7 +30,6 @@ import dev.bulwark.model.policy.Protocols;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -69,9 +67,7 @@ class EndpointAuthIT {
     }
 
     X509Svid issue(TrustDomains tds, int identity) {
-        KeyPair kp = KeyAlgorithm.EC_P256.generate(RANDOM);
-        IssuedSvid s = ca.issue(tds.spiffeId(identity), kp.getPublic(), Duration.ZERO);
-        return new X509Svid(tds.spiffeId(identity), s.chain(), kp.getPrivate());
+        return X509Svid.issue(ca, tds.spiffeId(identity), KeyAlgorithm.EC_P256, Duration.ZERO, RANDOM);
     }
 
     static final Map<Cidr, Integer> IPCACHE = Map.of(Cidr.parse("10.0.1.1/32"), 1001, Cidr.parse("10.0.2.1/32"), 1002);

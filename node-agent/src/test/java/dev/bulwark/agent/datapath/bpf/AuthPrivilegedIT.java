@@ -30,7 +30,6 @@ import dev.bulwark.mesh.bundle.BundleSet;
 import dev.bulwark.mesh.ca.AuthorityStore;
 import dev.bulwark.mesh.ca.CaSettings;
 import dev.bulwark.mesh.ca.CertificateAuthority;
-import dev.bulwark.mesh.ca.IssuedSvid;
 import dev.bulwark.mesh.ca.KeyAlgorithm;
 import dev.bulwark.mesh.ca.bouncycastle.BouncyCastleCertificateSigner;
 import dev.bulwark.mesh.spiffe.TrustDomain;
@@ -38,7 +37,6 @@ import dev.bulwark.mesh.tls.X509Svid;
 import dev.bulwark.testkit.ManualClock;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.Set;
@@ -182,11 +180,7 @@ class AuthPrivilegedIT {
         SecureRandom random = new SecureRandom();
         CertificateAuthority ca = new CertificateAuthority(CaSettings.defaults(tds.local(), "a"),
                 new BouncyCastleCertificateSigner(), AuthorityStore.inMemory(), InstantSource.system(), random);
-        IdentitySvids.Issuer issuer = id -> {
-            KeyPair kp = KeyAlgorithm.EC_P256.generate(random);
-            IssuedSvid s = ca.issue(tds.spiffeId(id), kp.getPublic(), Duration.ZERO);
-            return new X509Svid(tds.spiffeId(id), s.chain(), kp.getPrivate());
-        };
+        IdentitySvids.Issuer issuer = id -> X509Svid.issue(ca, tds.spiffeId(id), KeyAlgorithm.EC_P256, Duration.ZERO, random);
         IdentitySvids svidsOfB = new IdentitySvids(issuer, InstantSource.system());
         svidsOfB.hold(1002);
         IdentitySvids svidsOfA = new IdentitySvids(issuer, InstantSource.system());

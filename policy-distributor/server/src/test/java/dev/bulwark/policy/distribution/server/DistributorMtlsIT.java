@@ -10,7 +10,6 @@ import dev.bulwark.mesh.bundle.BundleSet;
 import dev.bulwark.mesh.ca.AuthorityStore;
 import dev.bulwark.mesh.ca.CaSettings;
 import dev.bulwark.mesh.ca.CertificateAuthority;
-import dev.bulwark.mesh.ca.IssuedSvid;
 import dev.bulwark.mesh.ca.KeyAlgorithm;
 import dev.bulwark.mesh.ca.bouncycastle.BouncyCastleCertificateSigner;
 import dev.bulwark.mesh.spiffe.SpiffeId;
@@ -35,7 +34,6 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,9 +107,7 @@ class DistributorMtlsIT {
     }
 
     X509Svid svid(CertificateAuthority issuer, SpiffeId id) {
-        KeyPair kp = KeyAlgorithm.EC_P256.generate(random);
-        IssuedSvid issued = issuer.issue(id, kp.getPublic(), Duration.ofHours(1));
-        return new X509Svid(id, issued.chain(), kp.getPrivate());
+        return X509Svid.issue(issuer, id, KeyAlgorithm.EC_P256, Duration.ofHours(1), random);
     }
 
     MeshTls tls(X509Svid own) {
