@@ -119,19 +119,8 @@ final class DeltaBuilder {
             movedFrom.put(ep, old);
         }
 
-        // 2. transitions: endpoints that moved between the same two groups share one diff
+        // 2. recompile marked slices, in one pass per group; groups changed alike share one diff
         int limit = config.entryLimit();
-        List<PolicyDelta.SharedChange> shared = new ArrayList<>();
-        Map<Transition, List<String>> transitions = new LinkedHashMap<>();
-        for (Map.Entry<String, PolicyGroup> e : movedFrom.entrySet()) {
-            EndpointState s = endpoints.get(e.getKey());
-            if (s.frozen() == null && s.group().size() <= limit) {
-                s.installGroupState();
-                transitions.computeIfAbsent(new Transition(e.getValue(), s.group()), k -> new ArrayList<>()).add(e.getKey());
-            }
-        }
-
-        // 3. recompile marked slices, in one pass per group; groups changed alike share one diff
         Map<OneRuleSlice, EndpointCompiler.Compiled> memo = new HashMap<>();
         Map<Signature, List<String>> alike = new LinkedHashMap<>();
         List<GroupWork> overflowing = new ArrayList<>();
@@ -156,7 +145,19 @@ final class DeltaBuilder {
             }
         }
 
-        // 4. the diffs (transitions read the slices groups had before step 3), then overflow per endpoint
+        // 3. transitions: endpoints that moved between the same two groups share one diff. Decided only
+        // now: a group's size after its slices were recompiled says whether a newcomer fits.
+        List<PolicyDelta.SharedChange> shared = new ArrayList<>();
+        Map<Transition, List<String>> transitions = new LinkedHashMap<>();
+        for (Map.Entry<String, PolicyGroup> e : movedFrom.entrySet()) {
+            EndpointState s = endpoints.get(e.getKey());
+            if (s.frozen() == null && s.group().size() <= limit) {
+                s.installGroupState();
+                transitions.computeIfAbsent(new Transition(e.getValue(), s.group()), k -> new ArrayList<>()).add(e.getKey());
+            }
+        }
+
+        // 4. the diffs (transitions read the slices groups had before step 2), then overflow per endpoint
         transitions.forEach((t, eps) -> {
             Diff d = diff(t.from() == null ? null : t.from().work, t.from(), t.to());
             if (!d.isEmpty()) {
