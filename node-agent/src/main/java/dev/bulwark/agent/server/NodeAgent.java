@@ -36,7 +36,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The node agent: picks the kernel datapath (or, loudly, the model one), follows the distributor stream,
  * and serves a local HTTP API: {@code POST /v1/endpoints} {name, netns, interface} attaches, {@code
- * DELETE /v1/endpoints?name=} detaches, {@code GET /v1/status}, {@code GET /metrics} (Prometheus text),
+ * DELETE /v1/endpoints?name=} detaches, {@code GET /v1/status}, {@code GET /v1/policy} (acknowledged version,
+ * each endpoint's map entries read back from the datapath, the ipcache), {@code GET /metrics} (Prometheus text),
  * {@code GET /v1/flows} (flow events as lines, streamed).
  *
  * <p>Concurrency: every datapath mutation (deltas, attach, detach) runs on one single-threaded "sync"
@@ -177,6 +178,14 @@ public final class NodeAgent implements AutoCloseable {
         String path = req.path();
         switch (req.method().name() + " " + path) {
             case "GET /v1/status" -> req.response().putHeader("content-type", "application/json").end(status().encode());
+            case "GET /v1/policy" -> vertx.executeBlocking(() -> sync.submit(() -> PolicyStateView.render(config.nodeName(),
+                    client.state(), datapath, attached.keySet())).get()).onComplete(r -> {
+                        if (r.succeeded()) {
+                            req.response().putHeader("content-type", "application/json").end(r.result().encode());
+                        } else {
+                            req.response().setStatusCode(500).end("policy state: " + r.cause().getMessage() + "\n");
+                        }
+                    });
             case "GET /metrics" -> req.response().putHeader("content-type", "text/plain; version=0.0.4").end(metrics());
             case "GET /v1/flows" -> {
                 HttpServerResponse r = req.response().setChunked(true).putHeader("content-type", "text/plain");

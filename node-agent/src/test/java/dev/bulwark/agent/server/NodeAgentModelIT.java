@@ -12,6 +12,15 @@ import dev.bulwark.proto.identity.v1.KeepAliveRequest;
 import dev.bulwark.proto.identity.v1.KeepAliveResponse;
 import dev.bulwark.proto.identity.v1.ReleaseRequest;
 import dev.bulwark.proto.identity.v1.ReleaseResponse;
+import dev.bulwark.proto.policy.v1.AgentMessage;
+import dev.bulwark.proto.policy.v1.DistributorMessage;
+import dev.bulwark.proto.policy.v1.EndpointDelta;
+import dev.bulwark.proto.policy.v1.IpcacheEntry;
+import dev.bulwark.proto.policy.v1.MapEntry;
+import dev.bulwark.proto.policy.v1.MapKey;
+import dev.bulwark.proto.policy.v1.MapValue;
+import dev.bulwark.proto.policy.v1.PolicyDelta;
+import dev.bulwark.proto.policy.v1.Verdict;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
@@ -67,8 +76,9 @@ class NodeAgentModelIT {
     void modelAgentWarnsAllocatesIdentitiesAndServesStatus() throws Exception {
         FakeAllocator allocator = new FakeAllocator();
         Server ids = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(allocator).build().start();
+        PolicyStreamClientIT.FakeDistributor distributor = new PolicyStreamClientIT.FakeDistributor();
         Server dist = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .addService(new PolicyStreamClientIT.FakeDistributor()).build().start();
+                .addService(distributor).build().start();
         StringWriter log = new StringWriter();
         NodeAgentConfig config = new NodeAgentConfig("node-7", "127.0.0.1", dist.getPort(), "127.0.0.1", 0,
                 Path.of("/sys/fs/bpf/unused"), NodeAgentConfig.Mode.MODEL, Duration.ofMillis(50), Duration.ofMillis(500),
@@ -102,6 +112,35 @@ class NodeAgentModelIT {
             String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(metrics.contains("bulwark_agent_enforcing 0"), metrics);
+
+            // GET /v1/policy: the acknowledged version and what the datapath's maps hold for x/a.
+            var session = distributor.sessions.poll(10, TimeUnit.SECONDS);
+            assertNotNull(session, "the agent subscribed");
+            session.onNext(DistributorMessage.newBuilder().setDelta(PolicyDelta.newBuilder().setVersion(5).setFullState(true)
+                    .setNonce("n5").addIpcacheUpserts(IpcacheEntry.newBuilder().setPrefix("10.0.0.1/32").setIdentity(100))
+                    .addEndpoints(EndpointDelta.newBuilder().setName("x/a").setIdentity(4242).setReplace(true)
+                            .addAdds(MapEntry.newBuilder().setKey(MapKey.newBuilder().setRemoteIdentity(100)
+                                    .setDirection(dev.bulwark.proto.policy.v1.Direction.DIRECTION_INGRESS).setProtocol(6)
+                                    .setPort(80).setPortPrefixLen(16)).setValue(MapValue.newBuilder().setVerdict(Verdict.VERDICT_ALLOW)))))
+                    .build());
+            AgentMessage ack = null;
+            for (int i = 0; i < 3 && (ack == null || !ack.hasAck()); i++) {
+                ack = distributor.received.poll(10, TimeUnit.SECONDS);
+            }
+            assertNotNull(ack);
+            assertEquals(5, ack.getAck().getVersion());
+            io.vertx.core.json.JsonObject policy = new io.vertx.core.json.JsonObject(http.send(HttpRequest.newBuilder(
+                    URI.create(base + "/v1/policy")).build(), HttpResponse.BodyHandlers.ofString()).body());
+            assertEquals(5L, policy.getLong("version"), policy.encode());
+            io.vertx.core.json.JsonObject xa = policy.getJsonObject("endpoints").getJsonObject("x/a");
+            assertEquals(4242L, xa.getLong("identity"), policy.encode());
+            assertEquals(1, xa.getJsonArray("entries").size(), policy.encode());
+            io.vertx.core.json.JsonObject e = xa.getJsonArray("entries").getJsonObject(0);
+            assertEquals("ingress", e.getString("direction"));
+            assertEquals("100", e.getString("identity"));
+            assertEquals(80, e.getInteger("port"));
+            assertEquals(false, e.getBoolean("deny"));
+            assertEquals(100L, policy.getJsonObject("ipcache").getLong("10.0.0.1/32"), policy.encode());
 
             HttpResponse<String> removed = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/endpoints?name=x/a"))
                     .DELETE().build(), HttpResponse.BodyHandlers.ofString());
