@@ -40,7 +40,8 @@ import java.util.function.Function;
 /**
  * A client of the replicated IdentityService. Give it every replica's gRPC address; it sends each call
  * to the replica it believes is the leader, follows {@code leader=host:port} hints in UNAVAILABLE
- * answers at once, and otherwise rotates through the replicas with exponential backoff, for at most
+ * answers at once, and otherwise tries the other replicas, pausing after each round that found no leader
+ * ({@link LeaderSearch}: 50 ms doubling to {@link Options#maxBackoff()}), for at most
  * {@link Options#maxRetryTime()} (kept below the servers' 60 s retry-cache expiry). UNAVAILABLE,
  * DEADLINE_EXCEEDED and CANCELLED (a replica stopping mid-call) are retried. Every mutating call
  * is idempotent on the server (Allocate per owner and label set, Release, KeepAlive), so a retry after
@@ -60,13 +61,14 @@ public final class IdentityClient implements AutoCloseable {
     /**
      * @param callTimeout    deadline of one attempt
      * @param maxRetryTime   total time across attempts; at most 50 s (below the 60 s retry cache)
-     * @param initialBackoff first pause after a failure without a leader hint
-     * @param maxBackoff     largest pause
+     * @param initialBackoff first pause after a round over all replicas found no leader
+     * @param maxBackoff     largest pause (how late the client may notice a newly elected leader)
      */
     public record Options(Duration callTimeout, Duration maxRetryTime, Duration initialBackoff, Duration maxBackoff) {
 
+        /** 250 ms cap: during an election the client asks again at most that long after a leader is ready. */
         public static final Options DEFAULT = new Options(Duration.ofSeconds(5), Duration.ofSeconds(30),
-                Duration.ofMillis(50), Duration.ofSeconds(1));
+                Duration.ofMillis(50), Duration.ofMillis(250));
 
         public Options {
             if (callTimeout == null || callTimeout.toMillis() < 1) {
@@ -246,7 +248,7 @@ public final class IdentityClient implements AutoCloseable {
 
     private <T> T call(Function<IdentityServiceGrpc.IdentityServiceBlockingStub, T> rpc) {
         long deadline = System.nanoTime() + options.maxRetryTime().toNanos();
-        long backoff = options.initialBackoff().toMillis();
+        LeaderSearch search = new LeaderSearch(addresses.size(), options.initialBackoff(), options.maxBackoff());
         int rotation = addresses.indexOf(target.get());
         while (true) {
             String address = target.get();
@@ -271,8 +273,10 @@ public final class IdentityClient implements AutoCloseable {
                 }
                 rotation = (Math.max(rotation, 0) + 1) % addresses.size();
                 target.compareAndSet(address, addresses.get(rotation));
-                sleep(Math.min(backoff, Math.max(0, (deadline - System.nanoTime()) / 1_000_000)));
-                backoff = Math.min(backoff * 2, options.maxBackoff().toMillis());
+                long pause = search.failedWithoutLeader().toMillis();
+                if (pause > 0) {
+                    sleep(Math.min(pause, Math.max(0, (deadline - System.nanoTime()) / 1_000_000)));
+                }
             }
         }
     }
