@@ -12,6 +12,9 @@ import java.util.Optional;
  */
 public final class FixedIdentities {
 
+    /** Built once: {@link ReservedIdentity#label()} builds (and validates) a new label on every call. */
+    private static final Label HOST = ReservedIdentity.HOST.label();
+
     private FixedIdentities() {
     }
 
@@ -25,7 +28,7 @@ public final class FixedIdentities {
         if (pinned.isPresent()) {
             return pinned;
         }
-        if (labels.contains(ReservedIdentity.HOST.label())) {
+        if (labels.contains(HOST)) {
             return Optional.of(ReservedIdentity.HOST.id());
         }
         if (labels.size() == 1) {

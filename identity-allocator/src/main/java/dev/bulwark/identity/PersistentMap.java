@@ -12,11 +12,14 @@ import java.util.function.BiConsumer;
  * first time it touches it, so one log entry costs the buckets it touches, not the whole table.
  *
  * <p>Why not a plain copy: the table holds up to 65,536 identities and a batch entry may be applied
- * thousands of times a second.
+ * thousands of times a second. Why 4,096 buckets: a new identity copies its whole bucket in two maps
+ * on every replica, so the copy is proportional to the bucket size (16 entries at 65,536 identities,
+ * where 1,024 buckets meant 64); the bucket array itself (16 KB) is copied once per entry and only for
+ * the maps the entry writes (an entry that only takes references writes none of the identity maps).
  */
 final class PersistentMap<K, V> {
 
-    private static final int BITS = 10;
+    private static final int BITS = 12;
     private static final int BUCKETS = 1 << BITS;
     private static final PersistentMap<?, ?> EMPTY = new PersistentMap<>(emptyBuckets(), 0);
 
@@ -76,14 +79,22 @@ final class PersistentMap<K, V> {
         return new Editor<>(this);
     }
 
-    /** Single-threaded edits producing a new map; the source map is never changed. */
+    /**
+     * Single-threaded edits producing a new map; the source map is never changed. Used once: after
+     * {@link #build()} the editor must not be used again (the built map takes over its arrays).
+     */
     static final class Editor<K, V> {
-        private final HashMap<K, V>[] buckets;
-        private final boolean[] owned = new boolean[BUCKETS];
+        private final PersistentMap<K, V> from;
+        /** The source's buckets until the first write, then this editor's own copy of the array. */
+        private HashMap<K, V>[] buckets;
+        /** Which buckets this editor has copied (null until the first write). */
+        private boolean[] owned;
         private int size;
+        private boolean built;
 
         private Editor(PersistentMap<K, V> from) {
-            this.buckets = from.buckets.clone();
+            this.from = from;
+            this.buckets = from.buckets;
             this.size = from.size;
         }
 
@@ -124,13 +135,24 @@ final class PersistentMap<K, V> {
             return out;
         }
 
+        /** The edited map (the source itself when nothing was written); ends this editor. */
         PersistentMap<K, V> build() {
-            // Buckets copied by this editor are published now and never written again.
-            java.util.Arrays.fill(owned, false);
-            return new PersistentMap<>(buckets.clone(), size);
+            if (built) {
+                throw new IllegalStateException("editor already built");
+            }
+            built = true;
+            // The copied buckets are published now and never written again.
+            return owned == null ? from : new PersistentMap<>(buckets, size);
         }
 
         private HashMap<K, V> writable(int i) {
+            if (built) {
+                throw new IllegalStateException("editor already built");
+            }
+            if (owned == null) {
+                buckets = buckets.clone();
+                owned = new boolean[BUCKETS];
+            }
             if (!owned[i]) {
                 buckets[i] = new HashMap<>(buckets[i]);
                 owned[i] = true;

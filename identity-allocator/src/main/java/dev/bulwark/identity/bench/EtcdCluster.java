@@ -52,6 +52,11 @@ final class EtcdCluster implements AutoCloseable {
         }
     }
 
+    /** The member processes (for their CPU time). */
+    List<ProcessHandle> processes() {
+        return processes.stream().map(Process::toHandle).toList();
+    }
+
     /** Client URLs, {@code http://127.0.0.1:port}, one per member. */
     List<String> clientUrls() {
         return clientUrls;

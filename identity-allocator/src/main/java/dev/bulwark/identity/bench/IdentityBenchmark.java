@@ -16,10 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * One side-by-side run. Workload, identical for both systems: warm-up on {@code warmupSets} label sets,
- * then {@code labelSets} new distinct label sets allocated by {@code clients} closed-loop clients spread
+ * One side-by-side run. Workload, identical for both systems: warm-up on {@code warmupSets} label sets
+ * (at most {@link #WARMUP_TIME_CAP}), then {@code labelSets} new distinct label sets allocated by {@code clients} closed-loop clients spread
  * over {@link #NODES} nodes, one label set per call (the per-pod case), then linearizable lookups of
- * random existing sets for {@code lookupTime}.
+ * random existing sets for {@code lookupTime} (after {@link #LOOKUP_WARMUP} of the same lookups). Each
+ * measured phase also reports where its CPU went ({@link CpuUse}).
  *
  * <p>(a) Bulwark: 3 replicas in this JVM on loopback; one IdentityClient per node, shared by that node's
  * clients, so concurrent calls of a node are coalesced into one RPC (and concurrent RPCs into one log
@@ -89,13 +90,33 @@ public final class IdentityBenchmark {
 
     /** Nodes the clients are spread over (owners, and one IdentityClient each); the baseline uses as many. */
     static final int NODES = 10;
+    /**
+     * Longest allocation warm-up, the same for both systems. Without enough warm-up the measured phase of
+     * a short run is mostly the JIT compiling gRPC, Netty, Ratis and protobuf: in a run with 1,000
+     * warm-up allocations the compiler threads took about a quarter of the process's CPU and Bulwark's
+     * rate was half that of the same run with 20,000 (docs/benchmarks.md, 2026-12-05 run 6).
+     */
+    static final Duration WARMUP_TIME_CAP = Duration.ofSeconds(20);
+    /** Lookups before each measured lookup phase (not counted), the same for every system. */
+    private static final Duration LOOKUP_WARMUP = Duration.ofSeconds(2);
 
     private final Config config;
     private final PrintWriter progress;
+    /**
+     * The measured label sets, built before any phase: parsing and validating labels costs the load
+     * generator a few microseconds per operation, which at 100,000s of lookups per second would be a
+     * large share of the CPU the systems under test share with it.
+     */
+    private final List<LabelSet> fresh;
 
     public IdentityBenchmark(Config config, PrintWriter progress) {
         this.config = config;
         this.progress = progress;
+        List<LabelSet> sets = new ArrayList<>(config.labelSets());
+        for (int i = 0; i < config.labelSets(); i++) {
+            sets.add(labels("new", i));
+        }
+        this.fresh = List.copyOf(sets);
     }
 
     public Result run() throws Exception {
@@ -104,6 +125,10 @@ public final class IdentityBenchmark {
         SystemResult theirs = config.baseline() ? runEtcd() : null;
         double ratio = theirs == null || theirs.newPerSecond() == 0 ? 0 : ours.newPerSecond() / theirs.newPerSecond();
         return new Result(config, ours, theirs, ratio, bulwark.lookupRpcs());
+    }
+
+    private long lookupWarmup() {
+        return config.lookupTime().isZero() ? 0 : LOOKUP_WARMUP.toNanos();
     }
 
     private static LabelSet labels(String run, int i) {
@@ -128,20 +153,25 @@ public final class IdentityBenchmark {
             try {
                 progress.println("bulwark: 3 replicas up on " + addresses + "; warming up");
                 progress.flush();
-                LoadPhase.run(config.clients(), config.warmupSets(), 0, (c, i) ->
+                LoadPhase.Measured warm = LoadPhase.run(config.clients(), config.warmupSets(), WARMUP_TIME_CAP.toNanos(), (c, i) ->
                         clients.get(c % channels).allocate("node-" + (c % channels), List.of(labels("warm", i))));
+                progress.printf("bulwark: warm-up %d allocations in %.1f s (not counted)%n", warm.ops(), warm.seconds());
+                progress.flush();
                 long entriesBefore = servers.getFirst().appliedIndex();
+                CpuUse allocStart = CpuUse.now();
                 int k = config.setsPerCall();
                 LoadPhase.Measured alloc = LoadPhase.run(config.clients(), config.labelSets() / k, 0, (c, i) -> {
                     List<LabelSet> sets = new ArrayList<>(k);
                     for (int j = 0; j < k; j++) {
-                        sets.add(labels("new", i * k + j));
+                        sets.add(fresh.get(i * k + j));
                     }
                     clients.get(c % channels).allocate("node-" + (c % channels), sets);
                 });
+                CpuUse.Spent allocCpu = CpuUse.now().since(allocStart);
                 long entries = servers.getFirst().appliedIndex() - entriesBefore;
                 progress.printf("bulwark: %d new identities in %.2f s (%d per call), %d Raft log entries (%.1f calls per entry)%n",
                         alloc.ops() * k, alloc.seconds(), k, entries, entries == 0 ? 0.0 : (double) alloc.ops() / entries);
+                progress.println("bulwark: allocation CPU: " + allocCpu.describe(alloc.ops() * k, "new identity"));
                 progress.flush();
                 // Lookups: each node's IdentityView (linearizable: one shared revision read per batch of lookups).
                 List<IdentityView> views = new ArrayList<>();
@@ -150,13 +180,21 @@ public final class IdentityBenchmark {
                         views.add(IdentityView.open(client));
                     }
                     views.forEach(v -> v.idOf(labels("new", 0)).orElseThrow());
-                    LoadPhase.Measured lookups = LoadPhase.run(config.clients(), -1, config.lookupTime().toNanos(), (c, i) ->
-                            views.get(c % channels).idOf(labels("new", ThreadLocalRandom.current().nextInt(config.labelSets() / k * k))).orElseThrow());
+                    int existing = config.labelSets() / k * k;
+                    LoadPhase.Operation viewLookup = (c, i) ->
+                            views.get(c % channels).idOf(fresh.get(ThreadLocalRandom.current().nextInt(existing))).orElseThrow();
+                    LoadPhase.run(config.clients(), -1, lookupWarmup(), viewLookup);
+                    CpuUse lookupStart = CpuUse.now();
+                    LoadPhase.Measured lookups = LoadPhase.run(config.clients(), -1, config.lookupTime().toNanos(), viewLookup);
+                    CpuUse.Spent lookupCpu = CpuUse.now().since(lookupStart);
                     // The same lookups as one Lookup RPC each (also linearizable): the view's same-run baseline.
-                    LoadPhase.Measured rpcs = LoadPhase.run(config.clients(), -1, config.lookupTime().toNanos(), (c, i) ->
-                            clients.get(c % channels).lookup(labels("new", ThreadLocalRandom.current().nextInt(config.labelSets() / k * k))).orElseThrow());
+                    LoadPhase.Operation rpcLookup = (c, i) ->
+                            clients.get(c % channels).lookup(fresh.get(ThreadLocalRandom.current().nextInt(existing))).orElseThrow();
+                    LoadPhase.run(config.clients(), -1, lookupWarmup(), rpcLookup);
+                    LoadPhase.Measured rpcs = LoadPhase.run(config.clients(), -1, config.lookupTime().toNanos(), rpcLookup);
                     progress.printf("bulwark: lookups through IdentityView %.0f/s, as one Lookup RPC each %.0f/s%n",
                             lookups.perSecond(), rpcs.perSecond());
+                    progress.println("bulwark: view lookup CPU: " + lookupCpu.describe(lookups.ops(), "lookup"));
                     progress.flush();
                     return new BulwarkRun(SystemResult.of("bulwark (3 Ratis replicas; " + k + " set(s) per call, concurrent calls of a node "
                             + "coalesced by its client; lookups from a watch-fed view behind a shared linearizable revision read)", alloc, k, lookups),
@@ -184,13 +222,21 @@ public final class IdentityBenchmark {
                 EtcdGateway gw = new EtcdGateway(etcd.clientUrls().get(c % etcd.clientUrls().size()));
                 agents.add(new CiliumKvstoreAllocator(gw, "node-" + (c % NODES), gw.grantLease(900), used));
             }
-            LoadPhase.run(config.clients(), config.warmupSets(), 0, (c, i) -> agents.get(c).allocate(labels("warm", i).canonical()));
-            LoadPhase.Measured alloc = LoadPhase.run(config.clients(), config.labelSets(), 0,
-                    (c, i) -> agents.get(c).allocate(labels("new", i).canonical()));
-            progress.printf("baseline: %d new identities in %.2f s%n", alloc.ops(), alloc.seconds());
+            LoadPhase.Measured warm = LoadPhase.run(config.clients(), config.warmupSets(), WARMUP_TIME_CAP.toNanos(),
+                    (c, i) -> agents.get(c).allocate(labels("warm", i).canonical()));
+            progress.printf("baseline: warm-up %d allocations in %.1f s (not counted)%n", warm.ops(), warm.seconds());
             progress.flush();
-            LoadPhase.Measured lookups = LoadPhase.run(config.clients(), -1, config.lookupTime().toNanos(), (c, i) ->
-                    agents.get(c).lookup(labels("new", ThreadLocalRandom.current().nextInt(config.labelSets())).canonical()).orElseThrow());
+            CpuUse allocStart = CpuUse.now(etcd.processes());
+            LoadPhase.Measured alloc = LoadPhase.run(config.clients(), config.labelSets(), 0,
+                    (c, i) -> agents.get(c).allocate(fresh.get(i).canonical()));
+            CpuUse.Spent allocCpu = CpuUse.now(etcd.processes()).since(allocStart);
+            progress.printf("baseline: %d new identities in %.2f s%n", alloc.ops(), alloc.seconds());
+            progress.println("baseline: allocation CPU (etcd and this JVM): " + allocCpu.describe(alloc.ops(), "new identity"));
+            progress.flush();
+            LoadPhase.Operation lookup = (c, i) ->
+                    agents.get(c).lookup(fresh.get(ThreadLocalRandom.current().nextInt(config.labelSets())).canonical()).orElseThrow();
+            LoadPhase.run(config.clients(), -1, lookupWarmup(), lookup);
+            LoadPhase.Measured lookups = LoadPhase.run(config.clients(), -1, config.lookupTime().toNanos(), lookup);
             return SystemResult.of("cilium kvstore protocol on etcd 3.4 (3 members)", alloc, 1, lookups);
         }
     }

@@ -42,9 +42,15 @@ final class LoadPhase {
     private LoadPhase() {
     }
 
-    /** Runs items {@code 0..items-1} (or forever when items is -1) until {@code deadlineNanos}. */
+    /**
+     * Runs items {@code 0..items-1} (unbounded when items is -1) for at most {@code durationNanos} (no
+     * limit when 0 and items are bounded; nothing at all when 0 and items are unbounded).
+     */
     static Measured run(int clients, int items, long durationNanos, Operation op) throws InterruptedException {
         Recorder recorder = new Recorder(3);
+        if (items < 0 && durationNanos <= 0) {
+            return new Measured(0, 0, 0, recorder.getIntervalHistogram());
+        }
         AtomicInteger next = new AtomicInteger();
         AtomicLong ok = new AtomicLong();
         AtomicLong failed = new AtomicLong();
