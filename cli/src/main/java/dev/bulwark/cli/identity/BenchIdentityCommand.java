@@ -38,7 +38,8 @@ public final class BenchIdentityCommand implements Callable<Integer> {
     @Option(names = "--clients", defaultValue = "64", description = "concurrent closed-loop clients (default ${DEFAULT-VALUE})")
     int clients;
 
-    @Option(names = "--warmup", defaultValue = "1000", description = "label sets allocated before measuring (default ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "10000", description = "label sets allocated before measuring, for at most 20 s "
+            + "(the same for both systems; default ${DEFAULT-VALUE})")
     int warmup;
 
     @Option(names = "--lookup-seconds", defaultValue = "5", description = "seconds of lookups of existing sets (default ${DEFAULT-VALUE})")
