@@ -1,0 +1,71 @@
+package dev.bulwark.cli.chaos;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bulwark.chaos.checker.CheckResult;
+import dev.bulwark.chaos.checker.Validity;
+import dev.bulwark.chaos.convergence.ConvergenceConfig;
+import dev.bulwark.chaos.convergence.ConvergenceConfig.Fault;
+import dev.bulwark.chaos.convergence.ConvergenceRun;
+import dev.bulwark.chaos.generator.FaultKind;
+import dev.bulwark.chaos.workload.RunResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The convergence workload end to end on loopback (no root): three {@code bulwark allocator start}
+ * replicas, two {@code bulwark distributor start --watch} replicas clustered over Hazelcast and two
+ * {@code bulwark agent start --datapath model} agents, as separate JVMs on this test's class path. Input
+ * changes for 20 s with a scripted kill of distributor d1 and a restart of agent a2; after heal and
+ * quiesce every agent must hold its distributor's version and exactly the map state an independent
+ * compile of the final inputs gives. The run directory is kept under {@code target/convergence-it/SEED}.
+ */
+@Timeout(value = 300, unit = java.util.concurrent.TimeUnit.SECONDS) // never hang CI
+class ConvergenceRunIT {
+
+    @Test
+    void agentsConvergeAfterADistributorKillAndAnAgentRestart() throws Exception {
+        long seed = Long.getLong("bulwark.seed", System.nanoTime());
+        // Kept under target/ (logs, history, report, convergence.json) so a failure can be read afterwards.
+        Path dir = Path.of("target", "convergence-it", Long.toString(seed)).toAbsolutePath();
+        System.out.println("convergence seed " + seed + " (replay: -Dbulwark.seed=" + seed + ")");
+        ConvergenceConfig cfg = new ConvergenceConfig(Duration.ofSeconds(20), 4, seed, 2, Set.of(), Duration.ofSeconds(2),
+                17_600, dir, launcher(), Duration.ofSeconds(60),
+                List.of(new Fault(FaultKind.KILL, "d1", Duration.ofSeconds(3), Duration.ofSeconds(7)),
+                        new Fault(FaultKind.KILL, "a2", Duration.ofSeconds(8), Duration.ofSeconds(11))));
+        RunResult r = ConvergenceRun.run(cfg);
+        for (CheckResult c : r.verdict().results()) {
+            System.out.println("  " + c.checker() + ": " + c.validity() + " " + c.summary() + " " + c.problems() + " " + c.details());
+        }
+        System.out.println("  counts " + r.counts() + ", report " + r.report());
+        CheckResult convergence = result(r, "convergence");
+        assertEquals(Validity.VALID, convergence.validity(), convergence.problems().toString());
+        // Known distributor bug (Dec 5 2026, docs/chaos.md "Findings"): a restarted replica serves its agents an
+        // empty full state at version 1 before its first compute, so versions-monotonic is INVALID after a
+        // distributor kill. Until that is fixed only its evaluation is asserted; then assert the whole verdict.
+        CheckResult versions = result(r, "versions-monotonic");
+        assertTrue(versions.validity() != Validity.UNKNOWN, "agent versions were sampled: " + versions.summary());
+        assertTrue(r.counts().get("changes") >= 20, "the inputs changed throughout: " + r.counts());
+        assertEquals(5, r.counts().get("nemesis"), "kill, restart, kill, restart, heal: " + r.counts());
+        String history = Files.readString(r.history());
+        assertTrue(history.contains("\"f\":\"kill\"") && history.contains("\"detail\":\"d1\""), "d1 was killed");
+        assertTrue(Files.readString(dir.resolve("convergence.json")).contains("\"endpoints\""));
+    }
+
+    private static CheckResult result(RunResult r, String checker) {
+        return r.verdict().results().stream().filter(c -> c.checker().equals(checker)).findFirst().orElseThrow();
+    }
+
+    /** The CLI's own launcher with C1 only: seven JVMs start on a 2-core CI machine, and start-up is the bulk of it. */
+    private static List<String> launcher() {
+        List<String> l = new java.util.ArrayList<>(ChaosRunCommand.launcher());
+        l.add(1, "-XX:TieredStopAtLevel=1");
+        return l;
+    }
+}
