@@ -57,7 +57,7 @@ final class ChaosRunCommand implements Callable<Integer> {
     Long seed;
 
     @Option(names = "--workload", defaultValue = "register",
-            description = "register, unique or watch. Default: ${DEFAULT-VALUE}.")
+            description = "register, unique, watch, or convergence (distributors and agents; docs/chaos.md). Default: ${DEFAULT-VALUE}.")
     String workload;
 
     @Option(names = "--replicas", defaultValue = "3", description = "Replicas, 3..7. Default: ${DEFAULT-VALUE}.")
@@ -87,6 +87,9 @@ final class ChaosRunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (ConvergenceChaosRun.WORKLOAD.equalsIgnoreCase(workload.trim())) {
+            return ConvergenceChaosRun.call(this); // processes on loopback, no namespaces: no root needed
+        }
         RunConfig cfg;
         try {
             cfg = config();
