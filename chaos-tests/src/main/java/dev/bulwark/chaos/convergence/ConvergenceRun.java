@@ -66,7 +66,7 @@ public final class ConvergenceRun {
              StoreClient store = new StoreClient(stack.allocatorAddresses(), Duration.ofSeconds(2))) {
             List<Fault> plan = cfg.plan().isEmpty() ? Timeline.seededPlan(gc, cfg, stack.names(), root.split()) : cfg.plan();
             stack.startAll();
-            awaitReady(stack, probes, store, Duration.ofSeconds(180));
+            awaitReady(stack, probes, store, Duration.ofSeconds(300)); // seven JVMs starting on a loaded 2-core machine
             try (HistoryRecorder history = new HistoryRecorder(System::nanoTime, historyFile)) {
                 Kubelet kubelet = new Kubelet(stack, probes, history, current::get);
                 Thread kubeletThread = Thread.ofPlatform().name("convergence-kubelet").start(kubelet);

@@ -58,6 +58,16 @@ final class ConvergenceChaosRun {
         return ChaosCommand.print(output, result.verdict(), extra, result.report());
     }
 
+    /**
+     * The CLI's launcher with C1 only: seven JVMs start at once and start-up dominates on small machines; the
+     * run checks correctness, not peak throughput.
+     */
+    static List<String> launcher() {
+        List<String> l = new java.util.ArrayList<>(ChaosRunCommand.launcher());
+        l.add(1, "-XX:TieredStopAtLevel=1");
+        return l;
+    }
+
     static ConvergenceConfig config(ChaosRunCommand c) {
         Set<FaultKind> faults = EnumSet.noneOf(FaultKind.class);
         String nemesis = c.nemesis.trim().equalsIgnoreCase(DEFAULT_NEMESIS) ? "kill,pause" : c.nemesis;
@@ -72,6 +82,6 @@ final class ConvergenceChaosRun {
         int rate = c.rate == 500 ? 5 : c.rate;
         return new ConvergenceConfig(ChaosRunCommand.duration("--time", c.time), rate, seed, 3, faults,
                 ChaosRunCommand.duration("--fault-interval", c.faultInterval), c.port, runDir.toAbsolutePath(),
-                ChaosRunCommand.launcher(), Duration.ofSeconds(60), List.of());
+                launcher(), Duration.ofSeconds(60), List.of());
     }
 }

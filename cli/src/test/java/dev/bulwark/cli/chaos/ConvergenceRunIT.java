@@ -36,7 +36,7 @@ class ConvergenceRunIT {
         Path dir = Path.of("target", "convergence-it", Long.toString(seed)).toAbsolutePath();
         System.out.println("convergence seed " + seed + " (replay: -Dbulwark.seed=" + seed + ")");
         ConvergenceConfig cfg = new ConvergenceConfig(Duration.ofSeconds(20), 4, seed, 2, Set.of(), Duration.ofSeconds(2),
-                17_600, dir, launcher(), Duration.ofSeconds(60),
+                17_600, dir, ConvergenceChaosRun.launcher(), Duration.ofSeconds(60),
                 List.of(new Fault(FaultKind.KILL, "d1", Duration.ofSeconds(3), Duration.ofSeconds(7)),
                         new Fault(FaultKind.KILL, "a2", Duration.ofSeconds(8), Duration.ofSeconds(11))));
         RunResult r = ConvergenceRun.run(cfg);
@@ -60,12 +60,5 @@ class ConvergenceRunIT {
 
     private static CheckResult result(RunResult r, String checker) {
         return r.verdict().results().stream().filter(c -> c.checker().equals(checker)).findFirst().orElseThrow();
-    }
-
-    /** The CLI's own launcher with C1 only: seven JVMs start on a 2-core CI machine, and start-up is the bulk of it. */
-    private static List<String> launcher() {
-        List<String> l = new java.util.ArrayList<>(ChaosRunCommand.launcher());
-        l.add(1, "-XX:TieredStopAtLevel=1");
-        return l;
     }
 }
