@@ -56,7 +56,8 @@ public final class PerformanceChecker implements Checker {
                 stallAt = allocationDone.get(i - 1);
             }
         }
-        long[] afterKill = stallsAfterKills(history, allocationDone);
+        long[] inOrder = stallsAfterKills(history, allocationDone);
+        long[] afterKill = java.util.Arrays.stream(inOrder).filter(x -> x >= 0).sorted().toArray();
         double seconds = Math.max(history.endNanos(), 1) / 1e9;
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("operations", perF);
@@ -64,8 +65,11 @@ public final class PerformanceChecker implements Checker {
         details.put("longest-allocation-stall-ms", millis(stall));
         details.put("longest-allocation-stall-at-s", Math.round(stallAt / 1e7) / 100.0);
         details.put("nemesis-operations", history.nemesisOperations().size());
-        details.put("kills", afterKill.length);
+        details.put("kills", inOrder.length);
+        details.put("kills-before-recovery", killsBeforeRecovery(history));
         if (afterKill.length > 0) {
+            details.put("stall-after-kill-ms", java.util.Arrays.stream(inOrder).mapToObj(x -> x < 0 ? null : millis(x))
+                    .toList());
             details.put("stall-after-kill-p50-ms", millis(percentile(afterKill, 0.5)));
             details.put("stall-after-kill-p99-ms", millis(percentile(afterKill, 0.99)));
             details.put("stall-after-kill-max-ms", millis(afterKill[afterKill.length - 1]));
@@ -75,8 +79,8 @@ public final class PerformanceChecker implements Checker {
     }
 
     /**
-     * For each successful kill: time from the kill to the first allocation acknowledged after it (the
-     * write stall the kill caused, Jepsen-style "recovery time"), sorted ascending.
+     * For each successful kill, in order: time from the kill to the first allocation acknowledged after it
+     * (the write stall the kill caused, Jepsen-style "recovery time"); -1 when no allocation followed.
      */
     static long[] stallsAfterKills(History history, List<Long> allocationDoneSorted) {
         List<Long> stalls = new ArrayList<>();
@@ -87,11 +91,26 @@ public final class PerformanceChecker implements Checker {
             long at = n.completion().timeNanos();
             int i = java.util.Collections.binarySearch(allocationDoneSorted, at);
             int next = i >= 0 ? i : -i - 1;
-            if (next < allocationDoneSorted.size()) {
-                stalls.add(allocationDoneSorted.get(next) - at);
+            stalls.add(next < allocationDoneSorted.size() ? allocationDoneSorted.get(next) - at : -1);
+        }
+        return stalls.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /**
+     * Successful kills started although the wait before them ({@code await-recovery}) gave up: some
+     * replica was not serving yet, so the kill may have left no quorum and its stall includes a restart.
+     */
+    static int killsBeforeRecovery(History history) {
+        int count = 0;
+        boolean recovered = true;
+        for (Operation n : history.nemesisOperations()) {
+            if (n.f().equals("await-recovery")) {
+                recovered = n.isOk();
+            } else if (n.f().equals("kill") && n.isOk() && !recovered) {
+                count++;
             }
         }
-        return stalls.stream().mapToLong(Long::longValue).sorted().toArray();
+        return count;
     }
 
     /** Nearest-rank percentile of a sorted array. */

@@ -194,6 +194,22 @@ public final class StoreClient implements AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Whether {@code node} serves a linearizable read now (a Lookup of the reserved host identity, within a
+     * second): it is up, hears a leader, and has applied the log up to the leader's commit index, so it is
+     * a working voter again after a restart.
+     */
+    public boolean serves(String node) {
+        LookupRequest probe = LookupRequest.newBuilder().setId(1).build();
+        try {
+            IdentityServiceGrpc.newBlockingStub(channels.get(node)).withDeadlineAfter(1, TimeUnit.SECONDS).lookup(probe);
+            return true;
+        } catch (StatusRuntimeException e) {
+            channels.get(node).resetConnectBackoff();
+            return false;
+        }
+    }
+
     /** Renews the harness owner's lease on whichever replica takes it; false when none did. */
     public boolean keepAlive() {
         List<String> order = new ArrayList<>(nodes);

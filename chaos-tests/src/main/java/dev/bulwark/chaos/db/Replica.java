@@ -54,6 +54,7 @@ public final class Replica {
         full.addAll(command.command(node, address, peers, dataDir, join));
         try {
             Files.createDirectories(dataDir);
+            mark("start" + (join ? " --join" : ""));
             process = new ProcessBuilder(full).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             paused = false;
@@ -82,6 +83,7 @@ public final class Replica {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            mark("killed pid " + process.pid());
         }
         paused = false;
     }
@@ -116,6 +118,20 @@ public final class Replica {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("replica " + node + ": cannot wipe " + dataDir, e);
+        }
+    }
+
+    /**
+     * Appends a harness line with the wall-clock time to the replica's log, so a reader can line up the
+     * replica's own (timestamped) lines with its starts and kills. Best effort: a log that cannot be
+     * written loses the marker, not the run.
+     */
+    private void mark(String event) {
+        try {
+            Files.writeString(log, "=== chaos " + java.time.Instant.now() + " " + node + " " + event + "\n",
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            System.err.println("replica " + node + ": cannot write a marker to " + log + ": " + e.getMessage());
         }
     }
 

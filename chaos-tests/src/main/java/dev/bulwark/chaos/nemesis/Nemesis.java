@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -22,27 +23,44 @@ import java.util.function.Supplier;
  * (process -1): {@code start-partition}/{@code stop-partition} with the grudge, {@code kill}/{@code restart},
  * {@code pause}/{@code resume}, {@code wipe}/{@code rejoin} with the node. A fault that could not be
  * applied completes as {@code info} with the error. Called from one nemesis thread.
+ *
+ * <p>Each fault starts only once the previous one has been recovered from: every replica serves a
+ * linearizable read ({@code await-recovery}, at most {@link #RECOVERY_WAIT}), as a Jepsen leader-kill
+ * schedule waits for the cluster to heal. Without that wait, a leader killed while the previous victim is
+ * still restarting or catching up leaves no quorum, and the run measures the restart time, not failover.
  */
 public final class Nemesis {
+
+    /** The longest a fault waits for every replica to serve again before it starts anyway. */
+    public static final Duration RECOVERY_WAIT = Duration.ofSeconds(30);
+    /** The nemesis function of the wait before each fault. */
+    public static final String AWAIT_RECOVERY = "await-recovery";
 
     private final Cluster cluster;
     private final HistoryRecorder history;
     private final Supplier<Optional<String>> leader;
+    private final Predicate<String> serves;
     private final Membership membership;
     private final List<String> hit = new ArrayList<>();
 
     /**
      * @param leader     finds the current leader's node name, empty if unknown
+     * @param serves     whether a replica (node name) serves a linearizable read now: it is up, hears the
+     *                   leader and has applied the log up to the leader's commit index
      * @param membership membership changes for wipe-and-rejoin, or null when the store has none
      */
-    public Nemesis(Cluster cluster, HistoryRecorder history, Supplier<Optional<String>> leader, Membership membership) {
+    public Nemesis(Cluster cluster, HistoryRecorder history, Supplier<Optional<String>> leader,
+                   Predicate<String> serves, Membership membership) {
         this.cluster = cluster;
         this.history = history;
         this.leader = leader;
+        this.serves = serves;
         this.membership = membership;
     }
 
+    /** Starts the window's fault, once every replica serves again (or {@link #RECOVERY_WAIT} passed). */
     public void start(FaultWindow w) {
+        awaitRecovery(RECOVERY_WAIT);
         switch (w.kind()) {
             case PARTITION -> {
                 Map<String, Set<String>> grudge = Grudges.of(w.targeting(), cluster.nodes(),
@@ -114,6 +132,37 @@ public final class Nemesis {
                 Thread.sleep(200);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Waits until every replica serves a linearizable read, recorded as {@code await-recovery}: ok, or
+     * info naming the replicas that still did not after {@code max} (the fault then starts anyway, so a
+     * starved machine cannot stall the schedule; the performance checker counts such faults).
+     */
+    void awaitRecovery(Duration max) {
+        history.append(OpType.INVOKE, Op.NEMESIS, AWAIT_RECOVERY, OpValue.ofDetail(null), null);
+        long until = System.nanoTime() + max.toNanos();
+        List<String> lagging = cluster.nodes();
+        while (true) {
+            lagging = lagging.stream().filter(n -> !serves.test(n)).toList();
+            if (lagging.isEmpty()) {
+                history.append(OpType.OK, Op.NEMESIS, AWAIT_RECOVERY, OpValue.ofDetail(null), null);
+                return;
+            }
+            if (System.nanoTime() >= until) {
+                history.append(OpType.INFO, Op.NEMESIS, AWAIT_RECOVERY, OpValue.ofDetail(String.join(",", lagging)),
+                        "not serving after " + max.toSeconds() + " s");
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                history.append(OpType.INFO, Op.NEMESIS, AWAIT_RECOVERY, OpValue.ofDetail(String.join(",", lagging)),
+                        "interrupted");
                 return;
             }
         }

@@ -72,7 +72,7 @@ public final class ChaosRun {
             awaitLeader(client, cluster);
             // The history's clock starts once the cluster is up, so warm-up is not spent on start-up.
             try (HistoryRecorder history = new HistoryRecorder(System::nanoTime, historyFile)) {
-                Nemesis nemesis = new Nemesis(cluster, history, client::findLeader,
+                Nemesis nemesis = new Nemesis(cluster, history, client::findLeader, client::serves,
                         membership == null ? null : membership.apply(grpcAddresses(cluster, cfg.port())));
                 execute(cfg, gc, generator, plan, history, client, nemesis);
             }
