@@ -1,5 +1,6 @@
 package dev.bulwark.policy.compile;
 
+import dev.bulwark.policy.api.Rule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.LinkedHashSet;
@@ -8,12 +9,28 @@ import java.util.TreeSet;
 
 /**
  * What one engine operation touched: endpoints to regroup and recompile whole (their rules, identity
- * or ports changed), policy groups with slices to recompile (a peer of one of their rules gained or
- * lost an identity), groups that lost members, endpoints deleted. Sorted or insertion-ordered, so
+ * or ports changed), rules whose peers gained or lost an identity (their groups' slices of it change),
+ * policy groups with slices to recompile whole, groups that lost members, endpoints deleted. Sorted or insertion-ordered, so
  * deltas come out in a deterministic order. Replaced (not cleared) after each operation.
  */
 final class ChangeSet {
+
+    /** Rule {@code rule}'s peers gained or lost identity {@code remote} (not 0). Rules compare by object. */
+    record RuleMark(Rule rule, int remote) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof RuleMark m && m.rule == rule && m.remote == remote;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * System.identityHashCode(rule) + remote;
+        }
+    }
+
     final Set<String> full = new TreeSet<>();
+    /** In marking order; resolved into per-group marks or shared-slice replacements when the delta is built. */
+    final Set<RuleMark> rules = new LinkedHashSet<>();
     /** In marking order; each group points at its work while the operation runs ({@link PolicyGroup#work}). */
     final List<GroupWork> groups = new ArrayList<>();
     final Set<PolicyGroup> vacated = new LinkedHashSet<>();

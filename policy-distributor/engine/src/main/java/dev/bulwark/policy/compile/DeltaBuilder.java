@@ -19,10 +19,13 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Turns a {@link ChangeSet} into a {@link PolicyDelta}, in three steps:
+ * Turns a {@link ChangeSet} into a {@link PolicyDelta}, in four steps:
  * <ol>
  * <li>regroup: each endpoint whose rules, identity or ports changed joins the {@link PolicyGroup} of
  *     its new key (compiled whole when the group is new);</li>
+ * <li>resolve rule marks ({@link RuleFanOut}): where one marked rule alone decides a group's slice of
+ *     the identity, the slice is replaced once in the rule's {@link SharedSlices} for all such groups;
+ *     the other groups holding it get per-group marks;</li>
  * <li>recompile marked slices, once per group: a slice's entries come only from the rules whose peers
  *     select its identity, and when one rule does (the usual case) the slice is that rule's key
  *     template for the identity, computed once per delta and shared by every group holding the rule;</li>
@@ -41,6 +44,7 @@ final class DeltaBuilder {
     private final EndpointCompiler.NamedPorts peerPorts;
     private final PolicyGroups groups;
     private final EngineConfig config;
+    private final RuleFanOut fanOut;
 
     DeltaBuilder(RuleIndex index, SelectorCache cache, EndpointCompiler compiler, EndpointCompiler.NamedPorts peerPorts,
                  PolicyGroups groups, EngineConfig config) {
@@ -50,6 +54,7 @@ final class DeltaBuilder {
         this.peerPorts = peerPorts;
         this.groups = groups;
         this.config = config;
+        this.fanOut = new RuleFanOut(groups, config.entryLimit());
     }
 
     private static final EndpointCompiler.Compiled NOTHING = new EndpointCompiler.Compiled(
@@ -77,7 +82,7 @@ final class DeltaBuilder {
         }
     }
 
-    private record Diff(Map<PolicyKey, PolicyEntry> upserts, Set<PolicyKey> removals) {
+    record Diff(Map<PolicyKey, PolicyEntry> upserts, Set<PolicyKey> removals) {
         boolean isEmpty() {
             return upserts.isEmpty() && removals.isEmpty();
         }
@@ -94,6 +99,7 @@ final class DeltaBuilder {
         // 1. regroup
         Map<String, PolicyGroup> movedFrom = new LinkedHashMap<>();
         Set<PolicyGroup> joined = new HashSet<>();
+        Set<PolicyGroup> created = new HashSet<>();
         for (String ep : changes.full) {
             EndpointState s = endpoints.get(ep);
             if (s == null) {
@@ -104,6 +110,8 @@ final class DeltaBuilder {
             PolicyGroup g = groups.get(key);
             if (g == null) {
                 g = groups.create(key, compiler.compile(key.rules(), key.ports(), cache, peerPorts, null));
+                created.add(g);
+                fanOut.sized(g.size());
             }
             PolicyGroup old = s.group();
             if (old == g) {
@@ -119,9 +127,21 @@ final class DeltaBuilder {
             movedFrom.put(ep, old);
         }
 
-        // 2. recompile marked slices, in one pass per group; groups changed alike share one diff
-        int limit = config.entryLimit();
+        // 2. rule marks: shared slices where one rule decides, per-group marks elsewhere
         Map<OneRuleSlice, EndpointCompiler.Compiled> memo = new HashMap<>();
+        List<PolicyGroup> handled = new ArrayList<>(joined);
+        handled.addAll(vacated);
+        for (PolicyGroup g : movedFrom.values()) {
+            if (g != null) {
+                handled.add(g);
+            }
+        }
+        List<PolicyDelta.SharedChange> shared = new ArrayList<>(fanOut.resolve(changes, handled, created,
+                (s, remote) -> cache.contains(remote) && selects(s.rule, remote)
+                        ? oneRuleSlice(s.rule, s.isolated, s.ports, s.portsHash, remote, memo) : null));
+
+        // 3. recompile marked slices, in one pass per group; groups changed alike share one diff
+        int limit = config.entryLimit();
         Map<Signature, List<String>> alike = new LinkedHashMap<>();
         List<GroupWork> overflowing = new ArrayList<>();
         for (GroupWork w : changes.groups) {
@@ -135,6 +155,7 @@ final class DeltaBuilder {
                 m.before = g.replace(m.remote, c.entries(), c.l7());
                 m.after = c.entries();
             }
+            fanOut.sized(g.size());
             if (w.sizeBefore > limit || g.size() > limit) {
                 overflowing.add(w);
                 continue;
@@ -145,9 +166,8 @@ final class DeltaBuilder {
             }
         }
 
-        // 3. transitions: endpoints that moved between the same two groups share one diff. Decided only
+        // 4. transitions: endpoints that moved between the same two groups share one diff. Decided only
         // now: a group's size after its slices were recompiled says whether a newcomer fits.
-        List<PolicyDelta.SharedChange> shared = new ArrayList<>();
         Map<Transition, List<String>> transitions = new LinkedHashMap<>();
         for (Map.Entry<String, PolicyGroup> e : movedFrom.entrySet()) {
             EndpointState s = endpoints.get(e.getKey());
@@ -157,7 +177,7 @@ final class DeltaBuilder {
             }
         }
 
-        // 4. the diffs (transitions read the slices groups had before step 2), then overflow per endpoint
+        // 5. the diffs (transitions read the slices groups had before step 3), then overflow per endpoint
         transitions.forEach((t, eps) -> {
             Diff d = diff(t.from() == null ? null : t.from().work, t.from(), t.to());
             if (!d.isEmpty()) {
@@ -261,12 +281,8 @@ final class DeltaBuilder {
         // the same in every group with the same isolation (and named ports, if it resolves its own).
         if (changed.size() == 1) {
             Rule r = changed.getFirst();
-            boolean isolated = g.isolated(r.direction());
-            boolean own = dependsOnOwnPorts(r);
-            List<NamedPort> ports = own ? g.ports() : List.of();
-            return memo.computeIfAbsent(new OneRuleSlice(r, isolated, remote, ports, own ? g.portsHash() : 1),
-                    k -> compiler.compileSlice(selects(r, remote) ? List.of(r) : List.of(), isolated, isolated, ports,
-                            cache, peerPorts, remote));
+            boolean own = PolicyGroups.dependsOnOwnPorts(r);
+            return oneRuleSlice(r, g.isolated(r.direction()), own ? g.ports() : List.of(), own ? g.portsHash() : 1, remote, memo);
         }
         List<Rule> selecting = new ArrayList<>(changed.size());
         for (Rule r : changed) {
@@ -287,16 +303,15 @@ final class DeltaBuilder {
         return false;
     }
 
-    private static boolean dependsOnOwnPorts(Rule r) {
-        if (r.direction() != Direction.INGRESS) {
-            return false;
+    /** The slice of {@code remote} when {@code r} is the only rule of a group selecting it (memoised per delta). */
+    private EndpointCompiler.Compiled oneRuleSlice(Rule r, boolean isolated, List<NamedPort> ports, int portsHash, int remote,
+                                                  Map<OneRuleSlice, EndpointCompiler.Compiled> memo) {
+        if (!cache.contains(remote)) {
+            return NOTHING; // the identity is gone: no selector selects it, no entry is keyed on it
         }
-        for (PortRule p : r.ports()) { // a loop, not a stream: called once per group a fan-out reaches
-            if (p.isNamed()) {
-                return true;
-            }
-        }
-        return false;
+        return memo.computeIfAbsent(new OneRuleSlice(r, isolated, remote, ports, portsHash),
+                k -> compiler.compileSlice(selects(r, remote) ? List.of(r) : List.of(), isolated, isolated, ports,
+                        cache, peerPorts, remote));
     }
 
     /** An endpoint whose installed state is not its group's before or after: overflow and recovery. */
@@ -332,7 +347,7 @@ final class DeltaBuilder {
     /** From {@code from}'s state before this delta (nothing if null) to {@code to}'s state now. */
     private static Diff diff(GroupWork fromWork, PolicyGroup from, PolicyGroup to) {
         if (from == null) {
-            return new Diff(to.flat(), new HashSet<>()); // a new endpoint: all of it, no remote set to box
+            return new Diff(to.whole(), Set.of()); // a new endpoint: all of it (immutable: the shared change keeps it)
         }
         Map<PolicyKey, PolicyEntry> upserts = new HashMap<>();
         Set<PolicyKey> removals = new HashSet<>();
@@ -348,7 +363,7 @@ final class DeltaBuilder {
         return new Diff(upserts, removals);
     }
 
-    private static Diff diff(Map<PolicyKey, PolicyEntry> before, Map<PolicyKey, PolicyEntry> after,
+    static Diff diff(Map<PolicyKey, PolicyEntry> before, Map<PolicyKey, PolicyEntry> after,
                              Map<PolicyKey, PolicyEntry> upserts, Set<PolicyKey> removals) {
         if (before == after) {
             return new Diff(upserts, removals);

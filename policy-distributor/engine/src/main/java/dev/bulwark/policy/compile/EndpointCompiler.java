@@ -56,6 +56,17 @@ public final class EndpointCompiler {
     private record Cached(Rule rule, List<Template> templates) {
     }
 
+    /**
+     * Templates of ingress named-port rules, which depend on the endpoint's own ports: per peer object
+     * and port list (a new identity a named-port rule selects is compiled once per distinct port list
+     * of the groups holding the rule, a hundred times in one delta of the policy benchmark). Bounded as
+     * {@link #templateCache}.
+     */
+    private final Map<Peer, ByPorts> namedTemplateCache = new java.util.IdentityHashMap<>();
+
+    private record ByPorts(Rule rule, Map<List<NamedPort>, List<Template>> templates) {
+    }
+
     public EndpointCompiler(EngineConfig config) {
         this.config = config;
     }
@@ -148,9 +159,24 @@ public final class EndpointCompiler {
     }
 
     private List<Template> templates(Rule r, Peer peer, List<NamedPort> ownPorts) {
-        boolean endpointSpecific = r.direction() == Direction.INGRESS && r.ports().stream().anyMatch(PortRule::isNamed);
-        if (endpointSpecific) {
-            return buildTemplates(r, peer, ownPorts);
+        if (PolicyGroups.dependsOnOwnPorts(r)) {
+            ByPorts byPorts = namedTemplateCache.get(peer);
+            if (byPorts == null || byPorts.rule() != r) {
+                if (namedTemplateCache.size() >= TEMPLATE_CACHE_MAX) {
+                    namedTemplateCache.clear();
+                }
+                byPorts = new ByPorts(r, new HashMap<>());
+                namedTemplateCache.put(peer, byPorts);
+            }
+            List<Template> templates = byPorts.templates().get(ownPorts);
+            if (templates == null) {
+                if (byPorts.templates().size() >= 64) {
+                    byPorts.templates().clear(); // endpoints with many distinct port lists: keep it bounded
+                }
+                templates = buildTemplates(r, peer, ownPorts);
+                byPorts.templates().put(List.copyOf(ownPorts), templates);
+            }
+            return templates;
         }
         Cached cached = templateCache.get(peer);
         if (cached == null || cached.rule() != r) {

@@ -45,6 +45,8 @@ public final class PolicyEngine {
     private final CidrBook cidrs = new CidrBook();
     private final Ipcache ipcache = new Ipcache();
     private final Map<String, Map<String, String>> namespaces = new HashMap<>();
+    /** Per namespace, the identity labels all its pods share (validated once, not per pod). */
+    private final Map<String, List<Label>> namespaceParts = new HashMap<>();
     private final Map<String, Pod> pods = new TreeMap<>();
     private final Map<String, EndpointState> endpoints = new TreeMap<>();
     private final Map<Integer, Set<String>> endpointsByIdentity = new HashMap<>();
@@ -112,7 +114,9 @@ public final class PolicyEngine {
 
     /** Sets a namespace's labels; every pod in it is relabelled. */
     public PolicyDelta upsertNamespace(String name, Map<String, String> labels) {
+        List<Label> part = PodIdentityLabels.namespacePart(name, labels); // validates before anything changes
         namespaces.put(name, Map.copyOf(labels));
+        namespaceParts.put(name, part);
         for (Pod p : List.copyOf(pods.values())) {
             if (p.namespace().equals(name)) {
                 detach(p);
@@ -217,7 +221,8 @@ public final class PolicyEngine {
     // ---- internals -----------------------------------------------------------------------------
 
     private void attach(Pod pod) {
-        LabelSet labels = PodIdentityLabels.of(pod.namespace(), namespaces.getOrDefault(pod.namespace(), Map.of()), pod.labels());
+        List<Label> part = namespaceParts.computeIfAbsent(pod.namespace(), ns -> PodIdentityLabels.namespacePart(ns, Map.of()));
+        LabelSet labels = PodIdentityLabels.of(part, pod.labels());
         int id = identityPort.identityFor(labels).value();
         useIdentity(id, labels);
         EndpointState state = endpoints.computeIfAbsent(pod.key(), EndpointState::new);
@@ -351,6 +356,10 @@ public final class PolicyEngine {
      * when the whole slice must be (identity 0: it depends on every wildcard rule).
      */
     private void markGroups(Rule r, int remote, Rule changed) {
+        if (changed != null && remote != 0) {
+            changes.rules.add(new ChangeSet.RuleMark(r, remote)); // its groups are found when the delta is built
+            return;
+        }
         for (PolicyGroup g : groups.withRule(r)) {
             changes.work(g).mark(remote, changed);
         }

@@ -21,12 +21,19 @@ import java.util.Set;
  * never mutated once stored (they may be shared with other groups through the per-delta slice memo).
  *
  * <p>What one delta does to a group (marks, replaced slices) lives in {@link GroupWork}, allocated per
- * delta, so the group itself holds only its state and members. Owned by one {@link PolicyEngine};
- * not thread-safe.
+ * delta, so the group itself holds only its state and members. A slice that one of its rules alone
+ * decides may have been replaced in the rule's {@link SharedSlices} rather than here: every accessor
+ * of the state first applies those pending replacements ({@link #sync()}). Owned by one
+ * {@link PolicyEngine}; not thread-safe.
  */
 final class PolicyGroup {
 
     private final GroupKey key;
+    /** Dense, reused after the group is dropped: fan-outs count per group in arrays indexed by it. */
+    private final int id;
+    /** The shared slices of this group's rules, and how far into each one's log this group has applied. */
+    private SharedSlices[] shares = new SharedSlices[0];
+    private int[] applied = new int[0];
     /** key.ports().hashCode(), once: the slice memo hashes it for every group a fan-out reaches. */
     private final int portsHash;
     private final boolean ingressIsolated;
@@ -42,6 +49,8 @@ final class PolicyGroup {
     /** memberSet.size(), on the group itself: checked for every group a delta touches. */
     private int memberCount;
     private MapState mapState;
+    /** The whole state as one immutable map (what a newcomer gets), cached until a slice changes. */
+    private Map<PolicyKey, PolicyEntry> whole;
     /**
      * This operation's work on the group while the operation runs, else null: found without a lookup,
      * because every group a delta touches is reached through its rules and a hash lookup per group
@@ -49,8 +58,9 @@ final class PolicyGroup {
      */
     GroupWork work;
 
-    PolicyGroup(GroupKey key, EndpointCompiler.Compiled whole) {
+    PolicyGroup(GroupKey key, int id, EndpointCompiler.Compiled whole) {
         this.key = key;
+        this.id = id;
         this.portsHash = key.ports().hashCode();
         this.ingressIsolated = EndpointCompiler.isolated(key.rules(), Direction.INGRESS);
         this.egressIsolated = EndpointCompiler.isolated(key.rules(), Direction.EGRESS);
@@ -59,6 +69,10 @@ final class PolicyGroup {
         whole.entries().forEach((k, v) -> slices.computeIfAbsent(k.remoteIdentity(), r -> new HashMap<>()).put(k, v));
         whole.l7().forEach((k, v) -> l7.computeIfAbsent(k.remoteIdentity(), r -> new HashMap<>()).put(k, v));
         size = whole.entries().size();
+    }
+
+    int id() {
+        return id;
     }
 
     GroupKey key() {
@@ -86,6 +100,7 @@ final class PolicyGroup {
     }
 
     int size() {
+        sync();
         return size;
     }
 
@@ -106,7 +121,7 @@ final class PolicyGroup {
         if (memberSet.add(endpoint)) {
             memberCount++;
         }
-        members = null;
+        membersChanged();
     }
 
     void leave(String endpoint) {
@@ -114,7 +129,14 @@ final class PolicyGroup {
             throw new IllegalStateException(endpoint + " is not a member of its policy group");
         }
         memberCount--;
+        membersChanged();
+    }
+
+    private void membersChanged() {
         members = null;
+        for (SharedSlices s : shares) {
+            s.membersChanged();
+        }
     }
 
     /** Members except {@code moved} (those that joined in this delta and get their change as a transition). */
@@ -128,13 +150,64 @@ final class PolicyGroup {
         return out;
     }
 
+    // ---- shared slices -----------------------------------------------------------------------------
+
+    /** Joins the shared slices of its rules, as up to date as they are now (the group was just compiled). */
+    void share(SharedSlices[] of) {
+        shares = of;
+        applied = new int[of.length];
+        skipPending();
+    }
+
+    SharedSlices[] shares() {
+        return shares;
+    }
+
+    /** Applies the pending replacements of its shared slices it has not applied yet. */
+    void sync() {
+        for (int i = 0; i < shares.length; i++) {
+            sync(i);
+        }
+    }
+
+    /** The same for the shared slices in {@code slot} only (they alone replace the remotes they replace). */
+    void sync(int slot) {
+        SharedSlices s = shares[slot];
+        int end = s.end();
+        for (int n = applied[slot]; n < end; n++) {
+            SharedSlices.Pending p = s.at(n);
+            put(p.remote(), p.entries(), p.l7());
+        }
+        applied[slot] = end;
+    }
+
+    /** How far into the log of the shared slices in {@code slot} this group has applied. */
+    int applied(int slot) {
+        return applied[slot];
+    }
+
+    /** Marks every pending replacement seen without applying it: the group took this delta's changes itself. */
+    void skipPending() {
+        for (int i = 0; i < shares.length; i++) {
+            applied[i] = shares[i].end();
+        }
+    }
+
+    /** The slice of {@code remote}, which only the shared slices in {@code slot} replace. */
+    Map<PolicyKey, PolicyEntry> slice(int slot, int remote) {
+        sync(slot);
+        return slices.getOrDefault(remote, Map.of());
+    }
+
     // ---- slices ------------------------------------------------------------------------------------
 
     Map<PolicyKey, PolicyEntry> slice(int remote) {
+        sync();
         return slices.getOrDefault(remote, Map.of());
     }
 
     Set<Integer> remotes() {
+        sync();
         return slices.keySet();
     }
 
@@ -143,6 +216,11 @@ final class PolicyGroup {
      * never be mutated afterwards.
      */
     Map<PolicyKey, PolicyEntry> replace(int remote, Map<PolicyKey, PolicyEntry> entries, Map<PolicyKey, L7Rules> l7Rules) {
+        sync(); // older pending replacements first, so they never overwrite this one
+        return put(remote, entries, l7Rules);
+    }
+
+    private Map<PolicyKey, PolicyEntry> put(int remote, Map<PolicyKey, PolicyEntry> entries, Map<PolicyKey, L7Rules> l7Rules) {
         Map<PolicyKey, PolicyEntry> old = entries.isEmpty() ? slices.remove(remote) : slices.put(remote, entries);
         size += entries.size() - (old == null ? 0 : old.size());
         if (l7Rules.isEmpty()) {
@@ -153,6 +231,7 @@ final class PolicyGroup {
             l7.put(remote, l7Rules);
         }
         mapState = null;
+        whole = null;
         return old == null ? Map.of() : old;
     }
 
@@ -160,19 +239,43 @@ final class PolicyGroup {
 
     /** The whole state as one immutable map state (cached until a slice changes; shared by the members). */
     MapState mapState() {
+        sync();
         if (mapState == null) {
             mapState = MapState.of(flat());
         }
         return mapState;
     }
 
+    /** The whole state, immutable (cached until a slice changes). */
+    Map<PolicyKey, PolicyEntry> whole() {
+        sync();
+        if (whole == null) {
+            Map.Entry<PolicyKey, PolicyEntry>[] all = newEntries(size);
+            int i = 0;
+            for (Map<PolicyKey, PolicyEntry> slice : slices.values()) {
+                for (Map.Entry<PolicyKey, PolicyEntry> e : slice.entrySet()) {
+                    all[i++] = e;
+                }
+            }
+            whole = Map.ofEntries(all); // one table, not a flat copy and then an immutable one
+        }
+        return whole;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Map.Entry<PolicyKey, PolicyEntry>[] newEntries(int n) {
+        return new Map.Entry[n];
+    }
+
     Map<PolicyKey, PolicyEntry> flat() {
+        sync();
         Map<PolicyKey, PolicyEntry> out = new HashMap<>(size * 2);
         slices.values().forEach(out::putAll);
         return out;
     }
 
     Map<PolicyKey, L7Rules> flatL7() {
+        sync();
         Map<PolicyKey, L7Rules> out = new HashMap<>();
         l7.values().forEach(out::putAll);
         return out;

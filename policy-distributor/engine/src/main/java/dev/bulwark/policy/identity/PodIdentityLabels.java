@@ -37,10 +37,27 @@ public final class PodIdentityLabels {
 
     /** @throws InvalidLabelException naming the offending label */
     public static LabelSet of(String namespace, Map<String, String> namespaceLabels, Map<String, String> podLabels) {
+        return of(namespacePart(namespace, namespaceLabels), podLabels);
+    }
+
+    /**
+     * The labels every pod of the namespace has (its name and its kept namespace labels), validated:
+     * computed once per namespace by callers that label many pods, since validation runs regexes.
+     *
+     * @throws InvalidLabelException naming the offending label
+     */
+    public static List<Label> namespacePart(String namespace, Map<String, String> namespaceLabels) {
         List<Label> labels = new ArrayList<>();
-        podLabels.forEach((k, v) -> keep(labels, Label.k8s(k, v)));
         labels.add(Label.k8s(NAMESPACE, namespace));
         namespaceLabels.forEach((k, v) -> keep(labels, Label.k8s(NAMESPACE_LABELS + k, v)));
+        return List.copyOf(labels);
+    }
+
+    /** A pod's identity labels given its namespace's {@link #namespacePart}. */
+    public static LabelSet of(List<Label> namespacePart, Map<String, String> podLabels) {
+        List<Label> labels = new ArrayList<>(namespacePart.size() + podLabels.size());
+        podLabels.forEach((k, v) -> keep(labels, Label.k8s(k, v)));
+        labels.addAll(namespacePart);
         return LabelSet.of(labels);
     }
 

@@ -65,4 +65,59 @@ class PolicyGroupSharingTest {
         assertEquals(2, e.groupCount());
         assertTrue(e.policyOf("x/c").installed().entries().containsKey(PolicyKey.l3(0, Direction.INGRESS)), "no longer isolated");
     }
+
+    /**
+     * A new client is selected by one rule in two groups (a has a second, unrelated rule): written once
+     * in the rule's shared slices, one shared change for all three web pods; after more clients than a
+     * shared-slices log holds (so it is trimmed while some groups lag) and removals (taken per group),
+     * every endpoint's state equals a fresh engine's.
+     */
+    @Test
+    void aRuleSharedByGroupsIsWrittenOnceAndEveryGroupCatchesUp() {
+        PolicyEngine e = engine();
+        var extra = parser.parseOne("""
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: a-from-ops, namespace: x}
+                spec:
+                  podSelector: {matchLabels: {app: a}}
+                  ingress: [{from: [{podSelector: {matchLabels: {role: ops}}}], ports: [{port: 22}]}]
+                """);
+        e.apply(List.of(extra), List.of());
+        assertEquals(2, e.groupCount());
+        int clients = SharedSlices.LOG_MAX * 2 + 5;
+        for (int i = 0; i < clients; i++) {
+            PolicyDelta d = e.upsertPod(client(i));
+            List<PolicyDelta.SharedChange> web = d.shared().stream().filter(c -> c.endpoints().contains("x/b")).toList();
+            assertEquals(1, web.size(), "client " + i);
+            assertEquals(List.of("x/a", "x/b", "x/c"), web.getFirst().endpoints().stream().sorted().toList(), "client " + i);
+            if (i % 50 == 0) {
+                assertEquals(fresh(extra, i + 1).policyOf("x/b").installed(), e.policyOf("x/b").installed(), "client " + i);
+            }
+        }
+        for (int i = 0; i < clients; i += 2) {
+            e.removePod("x", "client" + i);
+        }
+        PolicyEngine f = fresh(extra, clients);
+        for (int i = 0; i < clients; i += 2) {
+            f.removePod("x", "client" + i);
+        }
+        for (String ep : List.of("x/a", "x/b", "x/c")) {
+            assertEquals(f.policyOf(ep).installed(), e.policyOf(ep).installed(), ep);
+        }
+    }
+
+    private static Pod client(int i) {
+        return new Pod("x", "client" + i, Map.of("role", "client", "app", "client" + i),
+                Cidr.parse("10.1." + (i / 200) + "." + (i % 200 + 1) + "/32"), List.of());
+    }
+
+    private PolicyEngine fresh(dev.bulwark.policy.api.Policy extra, int clients) {
+        PolicyEngine f = engine();
+        for (int i = 0; i < clients; i++) {
+            f.upsertPod(client(i));
+        }
+        f.apply(List.of(extra), List.of());
+        return f;
+    }
 }
