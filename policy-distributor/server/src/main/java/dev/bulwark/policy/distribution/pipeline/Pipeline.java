@@ -47,6 +47,8 @@ public final class Pipeline implements AutoCloseable {
     private long identityCacheFilledAt = System.nanoTime();
     private static final Duration IDENTITY_REFRESH = Duration.ofSeconds(60);
     private boolean scheduled;
+    /** Set once every source has delivered its initial objects; a compute after that is a complete state. */
+    private volatile boolean sourcesSynced;
     private long recomputes;
     private CompletableFuture<Void> idle = CompletableFuture.completedFuture(null);
 
@@ -79,6 +81,16 @@ public final class Pipeline implements AutoCloseable {
         return recomputes;
     }
 
+    /**
+     * Every source has delivered its initial list: the next successful compute is this replica's first
+     * complete state, and the loop starts serving agents once it is published (see
+     * {@link DistributionLoop#holdUntilServing}).
+     */
+    public void sourcesSynced() {
+        sourcesSynced = true;
+        schedule();
+    }
+
     private synchronized void schedule() {
         if (!scheduled) {
             scheduled = true;
@@ -93,6 +105,7 @@ public final class Pipeline implements AutoCloseable {
         synchronized (this) {
             scheduled = false;
         }
+        boolean complete = sourcesSynced; // read before the snapshot: it then holds the initial objects
         try {
             Optional<ClusterState> next = compute(store.snapshot());
             if (next.isPresent()) {
@@ -100,6 +113,9 @@ public final class Pipeline implements AutoCloseable {
                 desired = next.get();
                 if (!change.isEmpty()) {
                     loop.publish(change).get(30, TimeUnit.SECONDS);
+                }
+                if (complete) {
+                    loop.serve();
                 }
             } else {
                 thread.schedule(this::schedule, 1, TimeUnit.SECONDS);

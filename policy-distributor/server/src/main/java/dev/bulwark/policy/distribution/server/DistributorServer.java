@@ -79,6 +79,9 @@ public final class DistributorServer implements AutoCloseable {
         loop = new DistributionLoop(new StreamConfig(config.historyRevisions(), config.ackTimeout(), config.replicaId()),
                 InstantSource.system(), DeliveryListener.NONE);
         stack.push(loop);
+        // Agents may subscribe at once, but get nothing until the first complete state is published: an
+        // empty state would wipe their maps (the chaos convergence workload saw 23 s of that).
+        loop.holdUntilServing();
         ReplicaCluster[] cluster = new ReplicaCluster[1];
         grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.listenHost(), config.listenPort()),
                         security.agents())
@@ -116,6 +119,7 @@ public final class DistributorServer implements AutoCloseable {
             stack.push(source);
             source.start(Duration.ofSeconds(60));
         }
+        pipeline.sourcesSynced();
     }
 
     /** The API server client for Kubernetes sources (starting the development server first); null for a directory. */

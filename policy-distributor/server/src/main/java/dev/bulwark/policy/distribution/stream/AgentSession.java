@@ -51,7 +51,8 @@ final class AgentSession {
                  ServerCallStreamObserver<EncodedMessage> out, Fanout fanout) {
         this.nodeName = nodeName;
         this.instanceId = instanceId;
-        this.agentVersion = heldRevision < 0 ? 0 : knownVersion;
+        // Even when its state cannot be resumed, the agent's next version must be above the one it holds.
+        this.agentVersion = Math.max(0, knownVersion);
         this.heldRevision = heldRevision;
         this.resumed = heldRevision >= 0;
         this.out = out;
@@ -59,7 +60,7 @@ final class AgentSession {
     }
 
     void pump() {
-        if (closed || inflight != null || !out.isReady()) {
+        if (closed || inflight != null || !out.isReady() || !fanout.serving().isOpen()) {
             return;
         }
         StateHistory history = fanout.history();

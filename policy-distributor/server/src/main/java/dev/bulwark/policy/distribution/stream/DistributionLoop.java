@@ -45,7 +45,8 @@ public final class DistributionLoop implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.history = new StateHistory(config.historyRevisions());
-        this.fanout = new Fanout(history, new WireEncoder(), listener, new FullStateGate(config.maxConcurrentFullStates()));
+        this.fanout = new Fanout(history, new WireEncoder(), listener, new FullStateGate(config.maxConcurrentFullStates()),
+                new ServingGate(true));
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "distribution-loop-" + config.replicaId());
             t.setDaemon(true);
@@ -83,6 +84,25 @@ public final class DistributionLoop implements AutoCloseable {
             done.complete(revision.map(r -> r.snapshot().revision()));
         });
         return done;
+    }
+
+    /**
+     * Holds every session (subscriptions are accepted, nothing is sent) until {@link #serve}: for a
+     * replica whose first state is still being computed. Call before agents can connect.
+     */
+    public void holdUntilServing() {
+        execute(() -> fanout.serving().close());
+    }
+
+    /** Ends {@link #holdUntilServing}: the state published so far is complete enough to send. */
+    public void serve() {
+        execute(() -> {
+            if (fanout.serving().open()) {
+                LOG.info("replica {}: first state published; serving {} held agent streams", config.replicaId(),
+                        sessions.values().stream().mapToInt(Set::size).sum());
+                sessions.values().forEach(set -> set.forEach(AgentSession::pump));
+            }
+        });
     }
 
     /** Notifies {@code observer} (on the loop) of each new revision; replicas announce them to peers. */

@@ -2,6 +2,7 @@ package dev.bulwark.policy.distribution.stream;
 
 import dev.bulwark.policy.distribution.state.StateHistory;
 
-/** What every session on a loop shares: the history, the encoder and the listener. Loop-confined. */
-record Fanout(StateHistory history, WireEncoder encoder, DeliveryListener listener, FullStateGate fullStates) {
+/** What every session on a loop shares: the history, the encoder, the listener and the gates. Loop-confined. */
+record Fanout(StateHistory history, WireEncoder encoder, DeliveryListener listener, FullStateGate fullStates,
+              ServingGate serving) {
 }

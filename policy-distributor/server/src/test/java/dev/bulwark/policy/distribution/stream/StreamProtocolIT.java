@@ -156,6 +156,31 @@ class StreamProtocolIT {
         assertTrue(agent.version() > versionOnA, "versions keep increasing across replicas");
     }
 
+    /**
+     * A restarted replica knows neither the agent's digest nor any state: it must not send its empty
+     * history (that wiped agents' maps for 23 s in a chaos run), and the full state it sends once its
+     * first state is published carries a version above the one the agent holds.
+     */
+    @Test
+    void aReplicaHoldingUntilItsFirstStateSendsNothingBeforeItAndThenAVersionAboveTheAgents() throws Exception {
+        StreamHarness r = start(StreamHarness.start(16));
+        r.loop.holdUntilServing();
+        ManualAgent agent = new ManualAgent(r.channel);
+        agent.subscribe("n1", 12);
+        Thread.sleep(300);
+        assertNull(agent.received.peek(), "nothing is sent before the first state");
+        ClusterState s = Clusters.cluster(3, 2);
+        r.loop.publish(ClusterChange.between(ClusterState.EMPTY, s)).get();
+        Thread.sleep(300);
+        assertNull(agent.received.peek(), "a publish alone does not end the hold");
+        r.loop.serve();
+        DistributorMessage full = agent.next();
+        assertTrue(full.getDelta().getFullState());
+        assertTrue(full.getDelta().getVersion() > 12, "version " + full.getDelta().getVersion() + " after 12");
+        agent.ack(full);
+        assertTrue(agent.next().hasInSync());
+    }
+
     @Test
     void atMostTheConfiguredNumberOfFullStatesAreOutAtOnce() throws Exception {
         StreamHarness r = start(new StreamHarness(new StreamConfig(16, Duration.ofSeconds(60), "r1", 2),
