@@ -195,7 +195,20 @@ public final class ConvergenceRun {
     private static void awaitReady(Stack stack, Probes probes, StoreClient store, Duration max) throws InterruptedException {
         long until = System.nanoTime() + max.toNanos();
         List<String> waiting = List.of();
+        Map<String, Integer> restarts = new LinkedHashMap<>();
         while (System.nanoTime() < until) {
+            // As a supervisor would: a process that exited while starting (e.g. a distributor whose Hazelcast
+            // join ran past its 60 s bound on a starved machine) is started again, at most three times.
+            for (String n : stack.names()) {
+                if (!stack.daemon(n).alive()) {
+                    if (restarts.merge(n, 1, Integer::sum) > 3) {
+                        throw new IllegalStateException("convergence: " + n + " exited while starting, 3 restarts did not "
+                                + "help:\n" + stack.daemon(n).logTail(20));
+                    }
+                    System.err.println("convergence: " + n + " exited while starting; starting it again");
+                    stack.daemon(n).start();
+                }
+            }
             List<String> w = new ArrayList<>();
             if (store.findLeader().isEmpty()) {
                 w.addAll(Stack.ALLOCATORS);
