@@ -15,7 +15,7 @@ import java.util.Map;
  * rule is the only one of a group selecting a remote identity, the group's slice of it is a function
  * of (rule, isolation, ports, remote) alone, so it is the same in all of them.
  *
- * <p>A new or vanished identity that one rule selects is therefore written here once, as a pending
+ * <p>A new identity that one rule selects is therefore written here once, as a pending
  * replacement in {@link #log}, instead of into each of the (hundreds of) groups holding the rule; a
  * group applies the replacements it has not seen when its state is next read ({@link PolicyGroup}'s
  * accessors do). The delta lists the change once, for {@link #endpoints()}. Groups where another rule
@@ -24,9 +24,11 @@ import java.util.Map;
  * group has applied the older half of the log by the time it is full and that half is dropped: the
  * catching up is spread over the deltas instead of falling on one.
  *
- * <p>Per group and remote identity only one shared slices ever has replacements (the rules selecting
- * an identity never change: identities and rules are immutable, a changed policy makes new rules and
- * new groups), so a group may apply one shared slices' log without the others'.
+ * <p>A group may apply one shared slices' log without the others': pending replacements of one remote
+ * identity in one group all come from the same shared slices, because only identities the rule now
+ * selects are written here, and a rule stops selecting an identity only when it vanishes (identities
+ * and rules are immutable), which every group holding the rule takes itself after applying everything
+ * pending ({@link RuleFanOut}). So even a reused identity number is never replaced out of order.
  *
  * <p>Owned by one {@link PolicyEngine} through {@link PolicyGroups}; not thread-safe.
  */
