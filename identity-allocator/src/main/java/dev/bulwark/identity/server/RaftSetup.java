@@ -82,7 +82,12 @@ public final class RaftSetup {
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotThreshold());
         RaftServerConfigKeys.Snapshot.setCreationGap(p, Math.min(1024, s.snapshotThreshold()));
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
-        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        // Purge after a snapshot only up to the lowest commit index of all peers, so a replica that was
+        // down can always catch up from the leader's log. Purging up to the snapshot made the leader send
+        // snapshots, and in Ratis 3.2.2 a follower needing exactly the leader's first remaining index
+        // kills the leader's log appender to it ("Previous TermIndex not found"): that replica never
+        // caught up (chaos runs, docs/chaos.md). The log grows only while a member is down.
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, false);
         RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, s.snapshotThreshold()));
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("4MB"));
         // On by default: after every commit the leader appends and replicates a METADATAENTRY with the
