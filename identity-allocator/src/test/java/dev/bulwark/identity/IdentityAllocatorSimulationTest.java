@@ -92,7 +92,9 @@ class IdentityAllocatorSimulationTest {
             } finally {
                 Files.deleteIfExists(snap);
             }
-            assertTrue(lastRevision > 100, "the stream allocated and released: " + lastRevision);
+            // Over 300 seeds the stream had at least 91 revisions (median 132): 50 only catches a generator that
+            // stopped allocating and releasing, not the unlucky seeds that a bound of 100 turned red in CI.
+            assertTrue(lastRevision > 50, "the stream allocated and released: " + lastRevision);
             assertFalse(everBound.isEmpty());
         });
     }

@@ -33,8 +33,10 @@ import picocli.CommandLine.Option;
  * network namespace, runs a workload under faults, checks the history and writes the report. Needs root.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, description = {
-        "Run a workload against real identity store replicas under faults, check the history, write a report.",
-        "Needs root (network namespaces, iptables). Prints the verdict and where the report is."})
+        "Run a workload against real processes under faults, check the history, write a report.",
+        "register, unique, watch: identity store replicas; needs root (network namespaces, iptables).",
+        "convergence: allocator replicas, distributors and model-datapath agents on loopback (no root).",
+        "Prints the verdict and where the report is."})
 final class ChaosRunCommand implements Callable<Integer> {
 
     private static final int CLUSTER_ID = 1;
@@ -89,7 +91,7 @@ final class ChaosRunCommand implements Callable<Integer> {
     String raftLogLevel;
 
     @Option(names = "--no-aot-cache", description = {"Start the replicas without an AOT cache (by default one is "
-            + "trained before the run, so a killed replica restarts on about 40 % less CPU)."})
+            + "trained before the run, so a killed replica restarts on about 40 %% less CPU)."})
     boolean noAotCache;
 
     /** The replicas' AOT cache once trained (set in call() before any replica starts). */
