@@ -16,7 +16,6 @@ import dev.bulwark.chaos.history.HistoryRecorder;
 import dev.bulwark.chaos.history.Op;
 import dev.bulwark.chaos.history.OpType;
 import dev.bulwark.chaos.history.OpValue;
-import dev.bulwark.chaos.history.Operation;
 import dev.bulwark.chaos.report.HtmlReport;
 import dev.bulwark.chaos.workload.RunResult;
 import dev.bulwark.policy.compile.EngineConfig;
@@ -254,14 +253,7 @@ public final class ConvergenceRun {
     }
 
     private static Map<String, Long> counts(History h, int changes) {
-        Map<String, Long> c = new LinkedHashMap<>();
-        c.put("ok", 0L);
-        c.put("fail", 0L);
-        c.put("info", 0L);
-        for (Operation o : h.operations()) {
-            c.merge(o.outcome().wire(), 1L, Long::sum);
-        }
-        c.put("nemesis", (long) h.nemesisOperations().size());
+        Map<String, Long> c = h.outcomeCounts();
         c.put("changes", (long) changes);
         return c;
     }

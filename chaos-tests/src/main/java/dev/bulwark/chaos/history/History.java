@@ -2,6 +2,7 @@ package dev.bulwark.chaos.history;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -52,6 +53,19 @@ public final class History {
     /** Nemesis operations with their completions, in invocation order. */
     public List<Operation> nemesisOperations() {
         return pair(true);
+    }
+
+    /** Client operations by outcome ({@code ok}, {@code fail}, {@code info}, each present) and nemesis operations, in that order. */
+    public Map<String, Long> outcomeCounts() {
+        Map<String, Long> c = new LinkedHashMap<>();
+        c.put("ok", 0L);
+        c.put("fail", 0L);
+        c.put("info", 0L);
+        for (Operation o : operations()) {
+            c.merge(o.outcome().wire(), 1L, Long::sum);
+        }
+        c.put("nemesis", (long) nemesisOperations().size());
+        return c;
     }
 
     private List<Operation> pair(boolean nemesis) {

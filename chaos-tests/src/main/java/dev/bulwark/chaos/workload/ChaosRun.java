@@ -161,14 +161,7 @@ public final class ChaosRun {
     }
 
     static Map<String, Long> counts(History h) {
-        Map<String, Long> c = new LinkedHashMap<>();
-        c.put("ok", 0L);
-        c.put("fail", 0L);
-        c.put("info", 0L);
-        for (Operation o : h.operations()) {
-            c.merge(o.outcome().wire(), 1L, Long::sum);
-        }
-        c.put("nemesis", (long) h.nemesisOperations().size());
+        Map<String, Long> c = h.outcomeCounts();
         c.put("watch-events", (long) h.events(Op.WATCH_EVENT).size());
         return c;
     }
