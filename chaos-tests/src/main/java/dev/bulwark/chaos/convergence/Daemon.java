@@ -1,12 +1,7 @@
 package dev.bulwark.chaos.convergence;
 
-import dev.bulwark.chaos.db.HostCommand;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.bulwark.chaos.db.LoggedProcess;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
@@ -19,15 +14,13 @@ public final class Daemon {
 
     private final String name;
     private final List<String> command;
-    private final Path log;
-    private Process process;
-    private boolean paused;
+    private final LoggedProcess process;
     private int starts;
 
     Daemon(String name, List<String> command, Path log) {
         this.name = name;
         this.command = List.copyOf(command);
-        this.log = log;
+        this.process = new LoggedProcess(name, name, log);
     }
 
     public String name() {
@@ -36,17 +29,8 @@ public final class Daemon {
 
     /** Starts the process (no-op while it runs). */
     public synchronized void start() {
-        if (alive()) {
-            return;
-        }
-        try {
-            mark("start");
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            paused = false;
+        if (process.start(command, "start")) {
             starts++;
-        } catch (IOException e) {
-            throw new UncheckedIOException(name + ": cannot start " + command, e);
         }
     }
 
@@ -55,58 +39,25 @@ public final class Daemon {
         return starts;
     }
 
-    public synchronized boolean alive() {
-        return process != null && process.isAlive();
+    public boolean alive() {
+        return process.alive();
     }
 
     /** kill -9 (after SIGCONT, so a paused process dies too) and wait until it is gone. */
-    public synchronized void kill() {
-        if (process == null || !process.isAlive()) {
-            return;
-        }
-        if (paused) {
-            HostCommand.signal(process.pid(), "CONT");
-        }
-        HostCommand.tryRun("kill", "-KILL", Long.toString(process.pid()));
-        try {
-            process.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        paused = false;
-        mark("killed");
+    public void kill() {
+        process.kill();
     }
 
-    public synchronized void pause() {
-        if (alive() && !paused) {
-            HostCommand.signal(process.pid(), "STOP");
-            paused = true;
-        }
+    public void pause() {
+        process.pause();
     }
 
-    public synchronized void resume() {
-        if (alive() && paused) {
-            HostCommand.signal(process.pid(), "CONT");
-        }
-        paused = false;
+    public void resume() {
+        process.resume();
     }
 
     /** The last {@code lines} lines of the log, for error messages. */
     public String logTail(int lines) {
-        try {
-            List<String> all = Files.exists(log) ? Files.readAllLines(log) : List.of();
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(log unreadable: " + e.getMessage() + ")";
-        }
-    }
-
-    private void mark(String event) {
-        try {
-            Files.writeString(log, "=== chaos " + java.time.Instant.now() + " " + name + " " + event + "\n",
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            System.err.println(name + ": cannot write a marker to " + log + ": " + e.getMessage());
-        }
+        return process.logTail(lines);
     }
 }

@@ -20,17 +20,15 @@ public final class Replica {
     private final String node;
     private final String address;
     private final Path dataDir;
-    private final Path log;
     private final List<String> enter;
-    private Process process;
-    private boolean paused;
+    private final LoggedProcess process;
 
     Replica(String node, String address, Path dataDir, List<String> enter) {
         this.node = node;
         this.address = address;
         this.dataDir = dataDir;
-        this.log = dataDir.resolveSibling(node + ".log");
         this.enter = List.copyOf(enter);
+        this.process = new LoggedProcess(node, "replica " + node, dataDir.resolveSibling(node + ".log"));
     }
 
     public String node() {
@@ -54,52 +52,31 @@ public final class Replica {
         full.addAll(command.command(node, address, peers, dataDir, join));
         try {
             Files.createDirectories(dataDir);
-            mark("start" + (join ? " --join" : ""));
-            process = new ProcessBuilder(full).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            paused = false;
         } catch (IOException e) {
             throw new UncheckedIOException("replica " + node + ": cannot start " + full, e);
         }
+        process.start(full, "start" + (join ? " --join" : ""));
     }
 
-    public synchronized boolean alive() {
-        return process != null && process.isAlive();
+    public boolean alive() {
+        return process.alive();
     }
 
-    public synchronized long pid() {
-        return process == null ? -1 : process.pid();
+    public long pid() {
+        return process.pid();
     }
 
     /** kill -9 and wait until it is gone. */
-    public synchronized void kill() {
-        if (process == null) {
-            return;
-        }
-        if (process.isAlive()) {
-            HostCommand.tryRun("kill", "-KILL", Long.toString(process.pid()));
-            try {
-                process.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            mark("killed pid " + process.pid());
-        }
-        paused = false;
+    public void kill() {
+        process.kill();
     }
 
-    public synchronized void pause() {
-        if (alive() && !paused) {
-            HostCommand.signal(process.pid(), "STOP");
-            paused = true;
-        }
+    public void pause() {
+        process.pause();
     }
 
-    public synchronized void resume() {
-        if (alive() && paused) {
-            HostCommand.signal(process.pid(), "CONT");
-        }
-        paused = false;
+    public void resume() {
+        process.resume();
     }
 
     /** Deletes the data directory's contents (the replica must be dead). */
@@ -121,27 +98,8 @@ public final class Replica {
         }
     }
 
-    /**
-     * Appends a harness line with the wall-clock time to the replica's log, so a reader can line up the
-     * replica's own (timestamped) lines with its starts and kills. Best effort: a log that cannot be
-     * written loses the marker, not the run.
-     */
-    private void mark(String event) {
-        try {
-            Files.writeString(log, "=== chaos " + java.time.Instant.now() + " " + node + " " + event + "\n",
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            System.err.println("replica " + node + ": cannot write a marker to " + log + ": " + e.getMessage());
-        }
-    }
-
     /** The last {@code lines} lines of the replica's log, for error messages. */
     public String logTail(int lines) {
-        try {
-            List<String> all = Files.exists(log) ? Files.readAllLines(log) : List.of();
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            return "(log unreadable: " + e.getMessage() + ")";
-        }
+        return process.logTail(lines);
     }
 }
