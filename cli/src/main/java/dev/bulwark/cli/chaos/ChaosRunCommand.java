@@ -9,6 +9,7 @@ import dev.bulwark.chaos.workload.RunConfig;
 import dev.bulwark.chaos.workload.RunResult;
 import dev.bulwark.chaos.workload.Workload;
 import dev.bulwark.cli.ExitCode;
+import dev.bulwark.cli.identity.AllocatorCommand;
 import dev.bulwark.cli.OutputOptions;
 import java.io.File;
 import java.nio.file.Path;
@@ -90,6 +91,11 @@ final class ChaosRunCommand implements Callable<Integer> {
                     + "election, vote and leader change with its time). Default: ${DEFAULT-VALUE}."})
     String raftLogLevel;
 
+    @Option(names = "--election-timeout", paramLabel = "MIN..MAX",
+            description = {"The replicas' randomized Raft election timeout (`allocator start --election-timeout`). "
+                    + "Default: the store's default."})
+    String electionTimeout;
+
     @Option(names = "--no-aot-cache", description = {"Start the replicas without an AOT cache (by default one is "
             + "trained before the run, so a killed replica restarts on about 40 %% less CPU)."})
     boolean noAotCache;
@@ -158,6 +164,9 @@ final class ChaosRunCommand implements Callable<Integer> {
         if (!List.of("error", "warn", "info", "debug").contains(raftLogLevel)) {
             throw new IllegalArgumentException("--raft-log-level: one of error, warn, info, debug, got '" + raftLogLevel + "'");
         }
+        if (electionTimeout != null) {
+            AllocatorCommand.raftSettings(electionTimeout); // a bad range fails here, not in every replica
+        }
         if (rate < 1 || rate > 100_000) {
             throw new IllegalArgumentException("--rate: 1..100000 operations per second, got " + rate);
         }
@@ -217,6 +226,9 @@ final class ChaosRunCommand implements Callable<Integer> {
             // The store's default lease TTL (60 s) and grace period (5 min), on purpose: the checkers model a
             // write-once register, so a lease lapsing while the harness kept its owner alive (for example
             // across an election or a commit stall) shows up as a lost or changed identity.
+            if (electionTimeout != null) {
+                cmd.addAll(List.of("--election-timeout", electionTimeout));
+            }
             if (join) {
                 cmd.add("--join");
             }

@@ -87,6 +87,12 @@ public final class AllocatorCommand {
         @Option(names = "--join", description = "start outside the group and wait for `bulwark allocator members add`")
         boolean join;
 
+        @Option(names = "--election-timeout", defaultValue = "300ms..600ms", paramLabel = "MIN..MAX",
+                description = {"randomized Raft election timeout; a follower that hears no leader for it stands for "
+                        + "election, so a dead leader is replaced after roughly 1-2 times it (default ${DEFAULT-VALUE}; "
+                        + "every replica should use the same range)"})
+        String electionTimeout;
+
         @Mixin
         TlsOptions tls;
 
@@ -107,7 +113,7 @@ public final class AllocatorCommand {
                 AllocationPolicy policy = new AllocationPolicy(clusterId, new IdentityLayout(maxClusters), leaseTtl, grace,
                         quarantine, pinned);
                 config = new IdentityAllocatorConfig(id, peers.stream().map(Peer::parse).toList(), data, policy,
-                        SecurityLabelFilter.of(labelFilter), IdentityAllocatorConfig.RaftSettings.DEFAULT, metricsPort, join);
+                        SecurityLabelFilter.of(labelFilter), raftSettings(electionTimeout), metricsPort, join);
             } catch (IllegalArgumentException e) {
                 output.error(e.getMessage());
                 return ExitCode.USAGE;
@@ -130,6 +136,21 @@ public final class AllocatorCommand {
             output.err().flush();
             stopped.await();
             return ExitCode.OK;
+        }
+    }
+
+    /** {@code MIN..MAX} durations; a bad range is an error naming the option, as other bad options are. */
+    public static IdentityAllocatorConfig.RaftSettings raftSettings(String electionTimeout) {
+        String[] range = electionTimeout.split("\\.\\.", -1);
+        if (range.length != 2) {
+            throw new IllegalArgumentException("--election-timeout \"" + electionTimeout + "\": expected MIN..MAX, e.g. 300ms..600ms");
+        }
+        DurationConverter durations = new DurationConverter();
+        try {
+            return IdentityAllocatorConfig.RaftSettings.DEFAULT.withElectionTimeout(durations.convert(range[0]),
+                    durations.convert(range[1]));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--election-timeout \"" + electionTimeout + "\": " + e.getMessage(), e);
         }
     }
 

@@ -69,6 +69,12 @@ public record IdentityAllocatorConfig(String id, List<Peer> peers, Path dataDir,
                 throw new IllegalArgumentException("raft.maxWritesInFlight and raft.watchHistory: must be positive");
             }
         }
+
+        /** These settings with another randomized election timeout range (validated as in the constructor). */
+        public RaftSettings withElectionTimeout(Duration min, Duration max) {
+            return new RaftSettings(min, max, snapshotThreshold, tickInterval, maxBatchLabelSets, maxWritesInFlight,
+                    watchHistory);
+        }
     }
 
     public IdentityAllocatorConfig {
