@@ -73,6 +73,14 @@ public final class RaftSetup {
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, millis(s.electionTimeoutMin().toMillis()));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, millis(s.electionTimeoutMax().toMillis()));
         RaftServerConfigKeys.Rpc.setRequestTimeout(p, millis(3_000));
+        // A leader that hears from no majority for the maximum election timeout steps down
+        // (LOST_MAJORITY_HEARTBEATS) and by default then refuses to stand for 10 s. A new leader on a busy
+        // machine can step down so before its log appenders have started, and its log then ends with its
+        // own new-term entry, so it rejects every other candidate's pre-vote: with the old leader dead no
+        // one can win for 10 s (seen in chaos runs as 10-12 s write stalls after a kill, docs/chaos.md).
+        // Pre-vote already keeps a partitioned ex-leader from disrupting anyone, so wait one minimum
+        // election timeout only.
+        RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p, millis(s.electionTimeoutMin().toMillis()));
         RaftServerConfigKeys.Log.Appender.setRetryPolicy(p, APPENDER_RETRY_POLICY);
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, true);
