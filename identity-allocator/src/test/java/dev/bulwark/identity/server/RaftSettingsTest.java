@@ -3,7 +3,11 @@ package dev.bulwark.identity.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.server.RaftServerConfigKeys;
 import org.junit.jupiter.api.Test;
 
 class RaftSettingsTest {
@@ -19,5 +23,18 @@ class RaftSettingsTest {
         // Ticks 3 s apart would look like 5 s commit stalls once one is late, renewing every lease for ever.
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> withTick(Duration.ofSeconds(3)));
         assertEquals("raft.tickInterval: must be at most half the lease stall gap (2500ms), was PT3S", e.getMessage());
+    }
+
+    @Test
+    void aLeaderThatLostItsMajorityMayStandAgainAfterOneMinimumElectionTimeoutNotTenSeconds() {
+        IdentityAllocatorConfig config = IdentityAllocatorConfig.of("n1",
+                List.of(Peer.parse("n1=127.0.0.1:7100")), Path.of("unused"), 1);
+        for (Duration min : List.of(Duration.ofMillis(150), Duration.ofMillis(300))) {
+            IdentityAllocatorConfig c = new IdentityAllocatorConfig(config.id(), config.peers(), config.dataDir(),
+                    config.policy(), config.filter(), config.raft().withElectionTimeout(min, min.multipliedBy(2)),
+                    config.metricsPort(), config.join());
+            assertEquals(min.toMillis(), RaftServerConfigKeys.LeaderElection
+                    .leaderStepDownWaitTime(RaftSetup.serverProperties(c)).toLong(TimeUnit.MILLISECONDS));
+        }
     }
 }
