@@ -73,14 +73,16 @@ public final class RaftSetup {
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, millis(s.electionTimeoutMin().toMillis()));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, millis(s.electionTimeoutMax().toMillis()));
         RaftServerConfigKeys.Rpc.setRequestTimeout(p, millis(3_000));
-        // A leader that hears from no majority for the maximum election timeout steps down
-        // (LOST_MAJORITY_HEARTBEATS) and by default then refuses to stand for 10 s. A new leader on a busy
-        // machine can step down so before its log appenders have started, and its log then ends with its
-        // own new-term entry, so it rejects every other candidate's pre-vote: with the old leader dead no
-        // one can win for 10 s (seen in chaos runs as 10-12 s write stalls after a kill, docs/chaos.md).
-        // Pre-vote already keeps a partitioned ex-leader from disrupting anyone, so wait one minimum
-        // election timeout only.
-        RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p, millis(s.electionTimeoutMin().toMillis()));
+        // One Ratis key, two uses. (1) A leader that hears from no majority for the maximum election
+        // timeout steps down (LOST_MAJORITY_HEARTBEATS) and then refuses to stand for this long: 10 s by
+        // default. A new leader on a busy machine can step down so before its log appenders have started;
+        // its log then ends with its own new-term entry, so it rejects every other candidate's pre-vote,
+        // and with the old leader dead no one could win for 10 s (10-12 s write stalls after leader kills,
+        // docs/chaos.md). Pre-vote already keeps a partitioned ex-leader from disrupting anyone. (2) A leader
+        // whose JVM stalled longer than this steps down (JVM_PAUSE). Below the maximum election timeout that
+        // would depose leaders the followers never missed (a 150 ms value did, many times a minute at load
+        // 20); above it the followers have started an election anyway. Hence the maximum election timeout.
+        RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p, millis(s.electionTimeoutMax().toMillis()));
         RaftServerConfigKeys.Log.Appender.setRetryPolicy(p, APPENDER_RETRY_POLICY);
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, true);

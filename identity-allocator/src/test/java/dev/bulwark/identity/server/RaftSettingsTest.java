@@ -26,14 +26,14 @@ class RaftSettingsTest {
     }
 
     @Test
-    void aLeaderThatLostItsMajorityMayStandAgainAfterOneMinimumElectionTimeoutNotTenSeconds() {
+    void aLeaderThatLostItsMajorityMayStandAgainAfterOneMaximumElectionTimeoutNotTenSeconds() {
         IdentityAllocatorConfig config = IdentityAllocatorConfig.of("n1",
                 List.of(Peer.parse("n1=127.0.0.1:7100")), Path.of("unused"), 1);
         for (Duration min : List.of(Duration.ofMillis(150), Duration.ofMillis(300))) {
             IdentityAllocatorConfig c = new IdentityAllocatorConfig(config.id(), config.peers(), config.dataDir(),
                     config.policy(), config.filter(), config.raft().withElectionTimeout(min, min.multipliedBy(2)),
                     config.metricsPort(), config.join());
-            assertEquals(min.toMillis(), RaftServerConfigKeys.LeaderElection
+            assertEquals(min.multipliedBy(2).toMillis(), RaftServerConfigKeys.LeaderElection
                     .leaderStepDownWaitTime(RaftSetup.serverProperties(c)).toLong(TimeUnit.MILLISECONDS));
         }
     }
