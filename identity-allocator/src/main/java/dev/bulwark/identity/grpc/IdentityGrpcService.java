@@ -25,12 +25,15 @@ import dev.bulwark.proto.identity.v1.ReleaseRequest;
 import dev.bulwark.proto.identity.v1.ReleaseResponse;
 import dev.bulwark.proto.identity.v1.WatchRequest;
 import dev.bulwark.proto.identity.v1.WatchResponse;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
@@ -38,7 +41,9 @@ import java.util.function.Function;
  * with UNAVAILABLE + leader address on a follower); reads wait for a linearizable read barrier and then
  * read the local table, so any replica answers reads. Validation happens here, before the log.
  *
- * <p>Thread model: gRPC calls complete asynchronously on Ratis completion threads; no state of its own.
+ * <p>Thread model: Lookup handlers run on gRPC's transport threads ({@link #executorFor}), the
+ * others on gRPC's executor; calls complete asynchronously on the gateway's completion threads; no
+ * state of its own.
  */
 public final class IdentityGrpcService extends IdentityServiceGrpc.IdentityServiceImplBase {
 
@@ -56,6 +61,25 @@ public final class IdentityGrpcService extends IdentityServiceGrpc.IdentityServi
         this.feed = feed;
         this.policy = policy;
         this.reader = reader;
+    }
+
+    /**
+     * The executor the handler of method {@code fullMethodName} runs on: Lookup on the transport thread
+     * that read the call, every other method on gRPC's default executor (null). A Lookup handler only
+     * validates its key and queues a read barrier (Ratis takes the barrier onto its own thread, and the
+     * answer is sent from the barrier's completion), so it never blocks the transport thread; skipping
+     * the hand-off to an executor thread saves a thread wake-up per call, which on this project's 2-vCPU
+     * machines is a large part of a loopback call's CPU (docs/benchmarks.md, identity run 7). Allocate
+     * stays off the transport threads: validating and encoding up to 1,000 label sets would stall every
+     * other call on that connection.
+     */
+    public static Executor executorFor(String fullMethodName) {
+        return IdentityServiceGrpc.getLookupMethod().getFullMethodName().equals(fullMethodName) ? Runnable::run : null;
+    }
+
+    /** {@link #executorFor(String)} as gRPC's {@code ServerBuilder.callExecutor} asks for it. */
+    public static <Q, R> Executor executorFor(ServerCall<Q, R> call, Metadata headers) {
+        return executorFor(call.getMethodDescriptor().getFullMethodName());
     }
 
     @Override

@@ -32,7 +32,8 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  *
  * <p>Thread model: any thread may call; batching is in {@link Batcher}; completions and the next rounds
  * run on virtual threads, never on Ratis's threads (the state machine updater completes read barriers,
- * and submitting from it deadlocks).
+ * and submitting from it deadlocks). {@link #read} never blocks its caller (gRPC transport threads call
+ * it); {@link #submit} may block until Ratis has taken the entry.
  *
  * <p>Every read barrier is bounded ({@link #READ_BARRIER_TIMEOUT_MS}; why in {@link ReadBarriers}).
  */
@@ -120,14 +121,21 @@ public final class RaftGateway {
         }, completions);
     }
 
-    /** One read-index barrier: completes when Ratis confirms it, exceptionally with Ratis's failure otherwise. */
+    /**
+     * One read-index barrier: completes when Ratis confirms it, exceptionally with Ratis's failure
+     * otherwise. Submitted from a completion thread, never from the caller's: Ratis's
+     * {@code submitClientRequestAsync} blocks its caller until Ratis's client thread has taken the
+     * request, and reads are started on gRPC transport threads, which must not block. One hand-off per
+     * barrier (shared by every read waiting for it) instead of one per call.
+     */
     private CompletableFuture<?> sendBarrier() {
-        return send(RaftClientRequest.readRequestType(), new byte[0]).thenApply(r -> {
-            if (!r.isSuccess()) {
-                throw new CompletionException(failureOf(r));
-            }
-            return r;
-        });
+        return CompletableFuture.supplyAsync(() -> send(RaftClientRequest.readRequestType(), new byte[0]), completions)
+                .thenCompose(reply -> reply).thenApply(r -> {
+                    if (!r.isSuccess()) {
+                        throw new CompletionException(failureOf(r));
+                    }
+                    return r;
+                });
     }
 
     private CompletableFuture<RaftClientReply> send(RaftClientRequest.Type type, byte[] content) {

@@ -75,6 +75,7 @@ public final class IdentityAllocatorServer implements AutoCloseable {
                 config.raft().maxBatchLabelSets(), config.raft().maxWritesInFlight());
         Peer self = config.self();
         this.grpc = NettyServerBuilder.forAddress(new InetSocketAddress(self.host(), self.port()), credentials)
+                .callExecutor(IdentityGrpcService::executorFor)
                 .addService(new IdentityGrpcService(gateway, stateMachine.feed(), config.policy(),
                         new RequestReader(config.policy(), config.filter())))
                 .build().start();
