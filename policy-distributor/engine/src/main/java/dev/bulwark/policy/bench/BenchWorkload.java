@@ -45,11 +45,16 @@ public record BenchWorkload(int namespaces, int appsPerNamespace, int policiesPe
                 List.of(new NamedPort("http", 8080, Protocols.TCP), new NamedPort("metrics", 9090, Protocols.TCP)));
     }
 
+    /** The tier label of app {@code app}'s pod in {@link #pods()}: every third app is a web app. */
+    public static String tier(int app) {
+        return app % 3 == 0 ? "web" : "backend";
+    }
+
     public List<Pod> pods() {
         List<Pod> out = new ArrayList<>();
         for (int n = 0; n < namespaces; n++) {
             for (int a = 0; a < appsPerNamespace; a++) {
-                out.add(pod(n, a, "", a % 3 == 0 ? "web" : "backend"));
+                out.add(pod(n, a, "", tier(a)));
             }
         }
         return out;

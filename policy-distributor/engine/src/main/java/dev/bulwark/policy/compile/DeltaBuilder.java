@@ -349,18 +349,41 @@ final class DeltaBuilder {
         if (from == null) {
             return new Diff(to.whole(), Set.of()); // a new endpoint: all of it (immutable: the shared change keeps it)
         }
+        // Each remote of either group (and of the slices this delta replaced in the old one) once, from
+        // the two slice tables read once: no union set of boxed remotes, no pending-replacement check
+        // per slice read (a relabel moves an endpoint between two groups of ~1,000 remotes each).
         Map<PolicyKey, PolicyEntry> upserts = new HashMap<>();
         Set<PolicyKey> removals = new HashSet<>();
-        Set<Integer> remotes = new HashSet<>(to.remotes());
-        remotes.addAll(from.remotes());
-        if (fromWork != null) {
-            fromWork.marks.forEach(m -> remotes.add(m.remote));
+        Map<Integer, Map<PolicyKey, PolicyEntry>> now = to.slices();
+        Map<Integer, Map<PolicyKey, PolicyEntry>> was = from.slices();
+        for (Map.Entry<Integer, Map<PolicyKey, PolicyEntry>> e : now.entrySet()) {
+            diff(before(fromWork, was, e.getKey()), e.getValue(), upserts, removals);
         }
-        for (int r : remotes) {
-            Map<PolicyKey, PolicyEntry> before = fromWork != null ? fromWork.sliceBefore(r) : from.slice(r);
-            diff(before, to.slice(r), upserts, removals);
+        for (Integer r : was.keySet()) {
+            if (!now.containsKey(r)) {
+                diff(before(fromWork, was, r), Map.of(), upserts, removals);
+            }
+        }
+        if (fromWork != null) {
+            for (GroupWork.Mark m : fromWork.marks) {
+                if (!now.containsKey(m.remote) && !was.containsKey(m.remote)) {
+                    diff(before(fromWork, was, m.remote), Map.of(), upserts, removals);
+                }
+            }
         }
         return new Diff(upserts, removals);
+    }
+
+    /** The old group's slice of {@code remote} before this delta: a replaced one, else the one it holds. */
+    private static Map<PolicyKey, PolicyEntry> before(GroupWork fromWork, Map<Integer, Map<PolicyKey, PolicyEntry>> was, int remote) {
+        if (fromWork != null) {
+            for (GroupWork.Mark m : fromWork.marks) {
+                if (m.remote == remote && m.before != null) {
+                    return m.before;
+                }
+            }
+        }
+        return was.getOrDefault(remote, Map.of());
     }
 
     static Diff diff(Map<PolicyKey, PolicyEntry> before, Map<PolicyKey, PolicyEntry> after,

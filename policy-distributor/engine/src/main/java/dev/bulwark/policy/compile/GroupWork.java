@@ -67,16 +67,6 @@ final class GroupWork {
         return false;
     }
 
-    /** The slice as it was before this delta. */
-    Map<PolicyKey, PolicyEntry> sliceBefore(int remote) {
-        for (Mark m : marks) {
-            if (m.remote == remote && m.before != null) {
-                return m.before;
-            }
-        }
-        return group.slice(remote);
-    }
-
     int sizeBefore() {
         return sizeBefore < 0 ? group.size() : sizeBefore;
     }

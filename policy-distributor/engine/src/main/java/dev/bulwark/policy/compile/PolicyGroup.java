@@ -7,6 +7,7 @@ import dev.bulwark.model.policy.PolicyKey;
 import dev.bulwark.policy.api.L7Rules;
 import dev.bulwark.policy.api.Rule;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -206,9 +207,10 @@ final class PolicyGroup {
         return slices.getOrDefault(remote, Map.of());
     }
 
-    Set<Integer> remotes() {
+    /** Every slice by remote, pending replacements applied; a read-only view, valid until the next change. */
+    Map<Integer, Map<PolicyKey, PolicyEntry>> slices() {
         sync();
-        return slices.keySet();
+        return Collections.unmodifiableMap(slices);
     }
 
     /**
