@@ -73,7 +73,7 @@ public final class RaftGateway {
         this.clock = clock;
         this.requestTimeoutMs = 5_000;
         this.writes = new Batcher<>(maxWritesInFlight, maxBatchLabelSets,
-                w -> w.command() instanceof IdentityCommand.Allocate a ? a.labelSets().size() : 1, this::sendWrites, completions);
+                w -> w.command() instanceof IdentityCommand.Allocate a ? a.labelSets().size() : 1, this::sendWrites);
         this.reads = new ReadBarriers<>(this::sendBarrier, stateMachine::table, RaftGateway::unavailable,
                 READ_BARRIER_TIMEOUT_MS, completions);
     }

@@ -42,7 +42,7 @@ final class ReadBarriers<T> {
         this.mapFailure = mapFailure;
         this.boundMs = boundMs;
         this.completions = completions;
-        this.reads = new Batcher<>(2, Integer.MAX_VALUE, r -> 1, this::send, completions);
+        this.reads = new Batcher<>(2, Integer.MAX_VALUE, r -> 1, this::send);
     }
 
     /** Completes with the state as of a barrier started after this call. */
