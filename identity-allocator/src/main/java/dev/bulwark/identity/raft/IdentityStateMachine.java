@@ -77,6 +77,12 @@ public final class IdentityStateMachine extends BaseStateMachine {
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
+        for (java.nio.file.Path aside : SnapshotFiles.setAsideIncomplete(
+                raftStorage.getStorageDir().getStateMachineDir().toPath())) {
+            System.getLogger(IdentityStateMachine.class.getName()).log(System.Logger.Level.WARNING,
+                    "snapshot without checksum (a write cut short) set aside as {0}; starting from the previous"
+                            + " snapshot and the log", aside);
+        }
         storage.init(raftStorage);
         load(storage.loadLatestSnapshot());
         getLifeCycle().transition(LifeCycle.State.STARTING);
@@ -147,8 +153,7 @@ public final class IdentityStateMachine extends BaseStateMachine {
             return -1;
         }
         File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
-        TableSnapshotFormat.write(table, file.toPath());
-        FileInfo info = new FileInfo(file.toPath(), MD5FileUtil.computeAndSaveMd5ForFile(file));
+        FileInfo info = new FileInfo(file.toPath(), SnapshotFiles.write(table, file));
         storage.updateLatestSnapshot(new SingleFileSnapshotInfo(info, last));
         return last.getIndex();
     }
@@ -163,6 +168,9 @@ public final class IdentityStateMachine extends BaseStateMachine {
             return;
         }
         File file = snapshot.getFile().getPath().toFile();
+        if (snapshot.getFile().getFileDigest() == null) {
+            throw new IOException("snapshot " + file + " has no checksum file (" + file.getName() + ".md5)");
+        }
         MD5FileUtil.verifySavedMD5(file, snapshot.getFile().getFileDigest());
         IdentityTable table = TableSnapshotFormat.read(file.toPath());
         synchronized (this) {
