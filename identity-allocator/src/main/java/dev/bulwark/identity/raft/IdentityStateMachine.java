@@ -6,6 +6,7 @@ import dev.bulwark.identity.Outcome;
 import dev.bulwark.identity.Transition;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -77,7 +78,7 @@ public final class IdentityStateMachine extends BaseStateMachine {
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
-        for (java.nio.file.Path aside : SnapshotFiles.setAsideIncomplete(
+        for (Path aside : SnapshotFiles.setAsideIncomplete(
                 raftStorage.getStorageDir().getStateMachineDir().toPath())) {
             System.getLogger(IdentityStateMachine.class.getName()).log(System.Logger.Level.WARNING,
                     "snapshot without checksum (a write cut short) set aside as {0}; starting from the previous"
