@@ -96,6 +96,10 @@ final class ChaosRunCommand implements Callable<Integer> {
                     + "Default: the store's default."})
     String electionTimeout;
 
+    @Option(names = "--no-leader-exit-watch", description = {"Start the replicas with `allocator start "
+            + "--no-leader-exit-watch`: after a leader kill only the election timeout elects (for comparison)."})
+    boolean noLeaderExitWatch;
+
     @Option(names = "--no-aot-cache", description = {"Start the replicas without an AOT cache (by default one is "
             + "trained before the run, so a killed replica restarts on about 40 %% less CPU)."})
     boolean noAotCache;
@@ -228,6 +232,9 @@ final class ChaosRunCommand implements Callable<Integer> {
             // across an election or a commit stall) shows up as a lost or changed identity.
             if (electionTimeout != null) {
                 cmd.addAll(List.of("--election-timeout", electionTimeout));
+            }
+            if (noLeaderExitWatch) {
+                cmd.add("--no-leader-exit-watch");
             }
             if (join) {
                 cmd.add("--join");

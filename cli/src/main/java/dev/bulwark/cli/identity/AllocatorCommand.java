@@ -93,6 +93,12 @@ public final class AllocatorCommand {
                         + "every replica should use the same range)"})
         String electionTimeout;
 
+        @Option(names = "--no-leader-exit-watch", negatable = false,
+                description = {"do not stand for election as soon as the leader's Raft port refuses connections (its "
+                        + "process is gone); wait for the election timeout instead. By default a follower keeps an idle "
+                        + "connection to the leader's Raft port and stands at once when the leader exits"})
+        boolean noLeaderExitWatch;
+
         @Mixin
         TlsOptions tls;
 
@@ -113,7 +119,8 @@ public final class AllocatorCommand {
                 AllocationPolicy policy = new AllocationPolicy(clusterId, new IdentityLayout(maxClusters), leaseTtl, grace,
                         quarantine, pinned);
                 config = new IdentityAllocatorConfig(id, peers.stream().map(Peer::parse).toList(), data, policy,
-                        SecurityLabelFilter.of(labelFilter), raftSettings(electionTimeout), metricsPort, join);
+                        SecurityLabelFilter.of(labelFilter),
+                        raftSettings(electionTimeout).withStandOnLeaderExit(!noLeaderExitWatch), metricsPort, join);
             } catch (IllegalArgumentException e) {
                 output.error(e.getMessage());
                 return ExitCode.USAGE;

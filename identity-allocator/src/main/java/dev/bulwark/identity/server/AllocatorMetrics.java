@@ -14,7 +14,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  * {@code bulwark_identity_identities} (in use), {@code bulwark_identity_allocations_total} (rate() gives
  * allocations/s), {@code bulwark_identity_releases_total}, {@code bulwark_identity_apply_seconds} (time to
  * apply one entry), {@code bulwark_identity_entry_commands} (group-commit batch size) and
- * {@code bulwark_identity_leader_changes_total}. Each replica has its own registry (no global state).
+ * {@code bulwark_identity_leader_changes_total}, and {@code bulwark_identity_early_elections_total} (elections
+ * this replica stood for because the leader's process was gone, {@link LeaderExitWatch}). Each replica has its own registry (no global state).
  */
 final class AllocatorMetrics implements ApplyObserver {
 
@@ -34,6 +35,10 @@ final class AllocatorMetrics implements ApplyObserver {
     private final Counter leaderChanges = Counter.builder().name("bulwark_identity_leader_changes")
             .help("Leader changes seen by this replica").register(registry);
 
+    private final Counter earlyElections = Counter.builder().name("bulwark_identity_early_elections")
+            .help("Elections this replica stood for at once because the leader's Raft port refused connections")
+            .register(registry);
+
     PrometheusRegistry registry() {
         return registry;
     }
@@ -51,6 +56,14 @@ final class AllocatorMetrics implements ApplyObserver {
         }
         allocations.inc(created);
         releases.inc(t.changes().stream().filter(c -> c.type() == IdentityChange.Type.RELEASED).count());
+    }
+
+    void stoodEarly() {
+        earlyElections.inc();
+    }
+
+    long earlyElections() {
+        return (long) earlyElections.get();
     }
 
     @Override

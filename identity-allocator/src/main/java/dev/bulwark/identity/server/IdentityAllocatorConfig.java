@@ -37,12 +37,15 @@ public record IdentityAllocatorConfig(String id, List<Peer> peers, Path dataDir,
      * @param maxBatchLabelSets   label sets per group-committed log entry
      * @param maxWritesInFlight   group-commit entries outstanding at once
      * @param watchHistory        changes kept in memory for Watch replay before a snapshot is sent instead
+     * @param standOnLeaderExit   a follower stands for election as soon as the leader's Raft port refuses
+     *                            connections, instead of waiting out its election timeout ({@code LeaderExitWatch})
      */
     public record RaftSettings(Duration electionTimeoutMin, Duration electionTimeoutMax, long snapshotThreshold,
-                               Duration tickInterval, int maxBatchLabelSets, int maxWritesInFlight, int watchHistory) {
+                               Duration tickInterval, int maxBatchLabelSets, int maxWritesInFlight, int watchHistory,
+                               boolean standOnLeaderExit) {
 
         public static final RaftSettings DEFAULT = new RaftSettings(Duration.ofMillis(300), Duration.ofMillis(600),
-                10_000, Duration.ofSeconds(1), 4_096, 2, 100_000);
+                10_000, Duration.ofSeconds(1), 4_096, 2, 100_000, true);
 
         public RaftSettings {
             if (electionTimeoutMin == null || electionTimeoutMin.toMillis() < 50) {
@@ -73,7 +76,13 @@ public record IdentityAllocatorConfig(String id, List<Peer> peers, Path dataDir,
         /** These settings with another randomized election timeout range (validated as in the constructor). */
         public RaftSettings withElectionTimeout(Duration min, Duration max) {
             return new RaftSettings(min, max, snapshotThreshold, tickInterval, maxBatchLabelSets, maxWritesInFlight,
-                    watchHistory);
+                    watchHistory, standOnLeaderExit);
+        }
+
+        /** These settings with the early election on a leader's exit turned on or off. */
+        public RaftSettings withStandOnLeaderExit(boolean on) {
+            return new RaftSettings(electionTimeoutMin, electionTimeoutMax, snapshotThreshold, tickInterval,
+                    maxBatchLabelSets, maxWritesInFlight, watchHistory, on);
         }
     }
 

@@ -33,13 +33,14 @@ import org.apache.ratis.server.storage.RaftStorage;
  * One identity-allocator replica: a Ratis server (Raft port = gRPC port + 1) running the
  * {@link IdentityStateMachine}, the gRPC IdentityService on the peer's port, a timer that makes the
  * leader propose a Tick every {@code tickInterval} (so leases and grace periods end in log time even
- * when idle), and optionally a Prometheus text endpoint.
+ * when idle), a {@link LeaderExitWatch} (a follower stands for election as soon as the leader's process is
+ * gone), and optionally a Prometheus text endpoint.
  *
  * <p>Use: {@code try (var s = IdentityAllocatorServer.start(config)) { ... }}. For N replicas in one
  * process start one per config from {@link IdentityAllocatorConfig#loopbackCluster}. Restarting with
  * the same data directory recovers the table from the latest snapshot plus the log.
  *
- * <p>Thread model: owns its threads (Ratis, gRPC, one tick thread); every public method is thread-safe.
+ * <p>Thread model: owns its threads (Ratis, gRPC, one tick thread, one leader-exit watch thread); every public method is thread-safe.
  */
 public final class IdentityAllocatorServer implements AutoCloseable {
 
@@ -51,11 +52,13 @@ public final class IdentityAllocatorServer implements AutoCloseable {
     private final Server grpc;
     private final ScheduledExecutorService ticker;
     private final HTTPServer metricsServer;
+    private final LeaderExitWatch leaderExitWatch;
+    private final AllocatorMetrics metrics;
 
     private IdentityAllocatorServer(IdentityAllocatorConfig config, InstantSource clock, ServerCredentials credentials)
             throws IOException {
         this.config = config;
-        AllocatorMetrics metrics = new AllocatorMetrics();
+        this.metrics = new AllocatorMetrics();
         this.stateMachine = new IdentityStateMachine(new IdentityAllocator(config.policy()),
                 new ChangeFeed(config.raft().watchHistory()), metrics);
         RaftGroup group = config.join() ? RaftGroup.valueOf(RaftSetup.groupId(config.policy().clusterId()))
@@ -71,6 +74,10 @@ public final class IdentityAllocatorServer implements AutoCloseable {
                 .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
         raft.start();
+        this.leaderExitWatch = config.raft().standOnLeaderExit()
+                ? new LeaderExitWatch(raft, groupId, RaftPeerId.valueOf(config.id()),
+                        config.raft().electionTimeoutMin().dividedBy(2), metrics::stoodEarly)
+                : null;
         this.gateway = new RaftGateway(raft, groupId, stateMachine, clock,
                 config.raft().maxBatchLabelSets(), config.raft().maxWritesInFlight());
         Peer self = config.self();
@@ -149,6 +156,11 @@ public final class IdentityAllocatorServer implements AutoCloseable {
         }
     }
 
+    /** Elections this replica stood for at once because the leader's process was gone ({@link LeaderExitWatch}). */
+    public long earlyElections() {
+        return metrics.earlyElections();
+    }
+
     /** The table as applied on this replica (not a linearizable read; for tests and diagnostics). */
     public IdentityTable table() {
         return stateMachine.table();
@@ -171,6 +183,9 @@ public final class IdentityAllocatorServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         ticker.shutdownNow();
+        if (leaderExitWatch != null) {
+            leaderExitWatch.close();
+        }
         // Let calls already waiting on Raft finish (bounded) before Raft goes away under them.
         grpc.shutdown();
         try {

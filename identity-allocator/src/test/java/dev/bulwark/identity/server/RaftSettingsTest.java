@@ -14,7 +14,7 @@ class RaftSettingsTest {
 
     private static IdentityAllocatorConfig.RaftSettings withTick(Duration tick) {
         return new IdentityAllocatorConfig.RaftSettings(Duration.ofMillis(300), Duration.ofMillis(600), 10_000, tick,
-                4_096, 2, 100_000);
+                4_096, 2, 100_000, true);
     }
 
     @Test
