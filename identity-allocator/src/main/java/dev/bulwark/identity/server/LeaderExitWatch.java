@@ -7,8 +7,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import org.apache.ratis.proto.RaftProtos.RaftRpcRequestProto;
 import org.apache.ratis.proto.RaftProtos.StartLeaderElectionRequestProto;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -34,16 +36,22 @@ import org.slf4j.LoggerFactory;
  * guards those cases. (A firewall that rejects with resets between two replicas would look like an exit:
  * then the follower stands at once, as it would after its timeout anyway.)
  *
+ * <p>Who stands: with the leader gone the survivors' logs no longer grow, so each survivor asks the
+ * others for their last log entry (Ratis group info) and only the one with the most advanced log (ties:
+ * the smallest id) stands; it wins every vote it asks for. Without that, the first to notice was often
+ * one entry behind, was refused, and had moved the others to a new term, so the next election waited
+ * for a timer again. A survivor that is not chosen stands anyway after {@code fallback} if by then no
+ * one has asked it for a vote (the chosen one may not have noticed).
+ *
  * <p>Standing is Ratis's own leadership-transfer request ({@code StartLeaderElection}) delivered to this
  * replica as if the gone leader had sent it: Ratis checks that the leader it names is the one this
  * replica follows in the current term and that this replica's log is not behind the entry it names (our
- * own last entry), and then starts an election without the pre-vote round. To keep the survivors from
- * splitting the vote, they stand in the order of {@link #rank}: the first at once, the next after
- * {@code stagger}, and only if no candidate has asked it for a vote meanwhile (its term is unchanged).
- * At most one such election per leader term.
+ * own last entry), and then starts an election without the pre-vote round. At most one such election
+ * per leader term.
  *
- * <p>Thread model: one daemon platform thread per replica polls the division every {@code poll} (the
- * read timeout on the idle connection) and does all the socket I/O; nothing else touches its fields.
+ * <p>Thread model: one daemon platform thread per replica polls the division every {@code POLL} (the
+ * read timeout on the idle connection) and does all the socket I/O; the log queries run on virtual
+ * threads it waits for. Nothing else touches its fields.
  */
 final class LeaderExitWatch implements AutoCloseable {
 
@@ -54,7 +62,8 @@ final class LeaderExitWatch implements AutoCloseable {
     private final RaftServer raft;
     private final RaftGroupId groupId;
     private final RaftPeerId self;
-    private final Duration stagger;
+    private final Duration fallback;
+    private final SurvivorLogs survivorLogs;
     private final Runnable onStood;
     private final Thread thread;
     private volatile boolean running = true;
@@ -64,22 +73,26 @@ final class LeaderExitWatch implements AutoCloseable {
     private long standTerm = -1;
 
     /** Starts watching; {@code onStood} runs (on the watch thread) each time this replica stands early. */
-    LeaderExitWatch(RaftServer raft, RaftGroupId groupId, RaftPeerId self, Duration stagger, Runnable onStood) {
+    LeaderExitWatch(RaftServer raft, RaftGroupId groupId, RaftPeerId self, Duration fallback, Runnable onStood) {
         this.raft = raft;
         this.groupId = groupId;
         this.self = self;
-        this.stagger = stagger;
+        this.fallback = fallback;
+        this.survivorLogs = new SurvivorLogs(groupId, DIAL_TIMEOUT);
         this.onStood = onStood;
         this.thread = Thread.ofPlatform().daemon().name("leader-exit-watch-" + self).start(this::run);
     }
 
     /**
-     * This replica's place among the followers that may stand when {@code leader} is gone: its index in
-     * the voting members other than the leader, ordered by id, so every survivor computes the same order.
+     * The survivor that should stand: the most advanced last log entry (term, then index), ties to the
+     * smallest id, so that every survivor that sees the same entries picks the same one.
      */
-    static int rank(List<RaftPeerId> voters, RaftPeerId leader, RaftPeerId self) {
-        return (int) voters.stream().filter(p -> !p.equals(leader)).map(RaftPeerId::toString).sorted()
-                .takeWhile(id -> !id.equals(self.toString())).count();
+    static RaftPeerId chooseCandidate(Map<RaftPeerId, TermIndex> lastEntries) {
+        Comparator<Map.Entry<RaftPeerId, TermIndex>> byLog = Comparator
+                .comparing((Map.Entry<RaftPeerId, TermIndex> e) -> e.getValue().getTerm())
+                .thenComparing(e -> e.getValue().getIndex())
+                .thenComparing(e -> e.getKey().toString(), Comparator.reverseOrder());
+        return lastEntries.entrySet().stream().max(byLog).orElseThrow().getKey();
     }
 
     private void run() {
@@ -93,6 +106,7 @@ final class LeaderExitWatch implements AutoCloseable {
             }
         }
         disconnect();
+        survivorLogs.close();
     }
 
     private void step() throws IOException {
@@ -168,32 +182,35 @@ final class LeaderExitWatch implements AutoCloseable {
         }
         standTerm = term;
         RaftServer.Division division = raft.getDivision(groupId);
-        List<RaftPeerId> voters = division.getRaftConf().getCurrentPeers().stream().map(RaftPeer::getId).toList();
-        int rank = rank(voters, leader, self);
-        if (rank > 0) {
-            pause(stagger.multipliedBy(rank));
+        TermIndex last = division.getRaftLog().getLastEntryTermIndex();
+        if (last == null || last.getTerm() != term) {
+            return; // Ratis accepts the request only for the leader's current term; leave it to the timer
+        }
+        List<RaftPeer> others = division.getRaftConf().getCurrentPeers().stream()
+                .filter(p -> !p.getId().equals(leader) && !p.getId().equals(self)).toList();
+        Map<RaftPeerId, TermIndex> entries = new HashMap<>(survivorLogs.lastEntries(others));
+        entries.put(self, last);
+        RaftPeerId chosen = chooseCandidate(entries);
+        if (!chosen.equals(self)) {
+            pause(fallback);
         }
         DivisionInfo info = division.getInfo();
         if (!running || !info.isFollower() || info.getCurrentTerm() != term || !leader.equals(info.getLeaderId())) {
-            return; // someone stood first and asked us for a vote, or we lead now
-        }
-        Optional<TermIndex> last = Optional.ofNullable(division.getRaftLog().getLastEntryTermIndex());
-        if (last.isEmpty() || last.get().getTerm() != term) {
-            return; // Ratis accepts the request only for the leader's current term; leave it to the timer
+            return; // the chosen one stood and asked us for a vote, or we lead now
         }
         StartLeaderElectionRequestProto request = StartLeaderElectionRequestProto.newBuilder()
                 .setServerRequest(RaftRpcRequestProto.newBuilder()
                         .setRequestorId(leader.toByteString())
                         .setReplyId(self.toByteString())
                         .setRaftGroupId(ProtoUtils.toRaftGroupIdProtoBuilder(groupId)))
-                .setLeaderLastEntry(last.get().toProto())
+                .setLeaderLastEntry(last.toProto())
                 .build();
         boolean started = raft.startLeaderElection(request).getServerReply().getSuccess();
         if (started) {
             onStood.run();
         }
-        LOG.info("{}: leader {} of term {} is gone (its Raft port refuses connections); rank {}: {}",
-                self, leader, term, rank, started ? "standing for election now" : "Ratis declined, the timer decides");
+        LOG.info("{}: leader {} of term {} is gone (its Raft port refuses connections); last entries {}, chosen {}: {}",
+                self, leader, term, entries, chosen, started ? "standing for election now" : "Ratis declined, the timer decides");
     }
 
     private void disconnect() {

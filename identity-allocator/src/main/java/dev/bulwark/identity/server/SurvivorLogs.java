@@ -1,0 +1,107 @@
+package dev.bulwark.identity.server;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos.LogInfoProto;
+import org.apache.ratis.protocol.GroupInfoReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * Asks other replicas for the last entry of their Raft log (Ratis group info over their Raft ports), all
+ * at once, each bounded by {@code timeout}; a replica that does not answer in time is left out. Used by
+ * {@link LeaderExitWatch} to choose which survivor stands. One Ratis client is kept for the current
+ * member list and replaced when it changes. Called from one thread at a time.
+ */
+final class SurvivorLogs implements AutoCloseable {
+
+    private final RaftGroupId groupId;
+    private final Duration timeout;
+    private final ExecutorService queries = Executors.newVirtualThreadPerTaskExecutor();
+    private List<RaftPeer> clientPeers;
+    private RaftClient client;
+
+    SurvivorLogs(RaftGroupId groupId, Duration timeout) {
+        this.groupId = groupId;
+        this.timeout = timeout;
+    }
+
+    /** The last log entry of each of {@code peers} that answered within the timeout. */
+    Map<RaftPeerId, TermIndex> lastEntries(List<RaftPeer> peers) {
+        if (peers.isEmpty()) {
+            return Map.of();
+        }
+        RaftClient c = clientFor(peers);
+        Map<RaftPeerId, Future<GroupInfoReply>> asked = new HashMap<>();
+        for (RaftPeer p : peers) {
+            asked.put(p.getId(), queries.submit(() -> c.getGroupManagementApi(p.getId()).info(groupId)));
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<RaftPeerId, TermIndex> answers = new HashMap<>();
+        for (Map.Entry<RaftPeerId, Future<GroupInfoReply>> e : asked.entrySet()) {
+            try {
+                GroupInfoReply reply = e.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                LogInfoProto log = reply.getLogInfoProto();
+                if (reply.isSuccess() && log != null && log.hasLastEntry()) {
+                    answers.put(e.getKey(), TermIndex.valueOf(log.getLastEntry()));
+                }
+            } catch (ExecutionException | TimeoutException ex) {
+                e.getValue().cancel(true); // no answer in time: decide without this replica
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return answers;
+    }
+
+    private RaftClient clientFor(List<RaftPeer> peers) {
+        if (client == null || !peers.equals(clientPeers)) {
+            closeClient();
+            RaftProperties properties = RaftSetup.clientProperties();
+            RaftClientConfigKeys.Rpc.setRequestTimeout(properties,
+                    TimeDuration.valueOf(timeout.toMillis(), TimeUnit.MILLISECONDS));
+            client = RaftClient.newBuilder()
+                    .setProperties(properties)
+                    .setRaftGroup(RaftGroup.valueOf(groupId, peers))
+                    .setRetryPolicy(RetryPolicies.noRetry())
+                    .build();
+            clientPeers = List.copyOf(peers);
+        }
+        return client;
+    }
+
+    private void closeClient() {
+        if (client != null) {
+            try {
+                client.close();
+            } catch (IOException ignored) {
+                // a new client replaces it either way
+            }
+            client = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeClient();
+        queries.shutdownNow();
+    }
+}
