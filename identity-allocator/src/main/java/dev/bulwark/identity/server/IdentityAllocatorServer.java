@@ -76,7 +76,7 @@ public final class IdentityAllocatorServer implements AutoCloseable {
         raft.start();
         this.leaderExitWatch = config.raft().standOnLeaderExit()
                 ? new LeaderExitWatch(raft, groupId, RaftPeerId.valueOf(config.id()),
-                        config.raft().electionTimeoutMin().dividedBy(2), metrics::stoodEarly)
+                        config.raft().electionTimeoutMin(), metrics::stoodEarly)
                 : null;
         this.gateway = new RaftGateway(raft, groupId, stateMachine, clock,
                 config.raft().maxBatchLabelSets(), config.raft().maxWritesInFlight());

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Who stands: with the leader gone the survivors' logs no longer grow, so each survivor asks the
  * others for their last log entry (Ratis group info) and only the one with the most advanced log (ties:
- * the smallest id) stands; it wins every vote it asks for. Without that, the first to notice was often
+ * the smallest id; a survivor that does not answer in time counts as equal) stands; it wins every vote
+ * it asks for. Without that, the first to notice was often
  * one entry behind, was refused, and had moved the others to a new term, so the next election waited
  * for a timer again. A survivor that is not chosen stands anyway after {@code fallback} if by then no
  * one has asked it for a vote (the chosen one may not have noticed).
@@ -124,6 +125,10 @@ final class LeaderExitWatch implements AutoCloseable {
             Dial d = dial(peer);
             if (d == Dial.REFUSED) {
                 leaderGone(leader, info.getCurrentTerm());
+            } else if (d == Dial.CONNECTED) {
+                List<RaftPeer> members = List.copyOf(division.getRaftConf().getCurrentPeers());
+                survivorLogs.prepare(members, members.stream().map(RaftPeer::getId)
+                        .filter(p -> !p.equals(self) && !p.equals(leader)).toList());
             } else if (d == Dial.NO_ANSWER) {
                 pause(POLL);
             }
@@ -186,11 +191,16 @@ final class LeaderExitWatch implements AutoCloseable {
         if (last == null || last.getTerm() != term) {
             return; // Ratis accepts the request only for the leader's current term; leave it to the timer
         }
-        List<RaftPeer> others = division.getRaftConf().getCurrentPeers().stream()
-                .filter(p -> !p.getId().equals(leader) && !p.getId().equals(self)).toList();
-        Map<RaftPeerId, TermIndex> entries = new HashMap<>(survivorLogs.lastEntries(others));
-        entries.put(self, last);
-        RaftPeerId chosen = chooseCandidate(entries);
+        List<RaftPeer> members = List.copyOf(division.getRaftConf().getCurrentPeers());
+        List<RaftPeerId> others = members.stream().map(RaftPeer::getId)
+                .filter(p -> !p.equals(leader) && !p.equals(self)).toList();
+        Map<RaftPeerId, TermIndex> entries = survivorLogs.lastEntries(members, others);
+        Map<RaftPeerId, TermIndex> assumed = new HashMap<>(entries);
+        for (RaftPeerId p : others) {
+            assumed.putIfAbsent(p, last); // no answer: assume its log equals ours, so ids decide
+        }
+        assumed.put(self, last);
+        RaftPeerId chosen = chooseCandidate(assumed);
         if (!chosen.equals(self)) {
             pause(fallback);
         }

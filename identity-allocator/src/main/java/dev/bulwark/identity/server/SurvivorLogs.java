@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,7 +36,7 @@ final class SurvivorLogs implements AutoCloseable {
     private final RaftGroupId groupId;
     private final Duration timeout;
     private final ExecutorService queries = Executors.newVirtualThreadPerTaskExecutor();
-    private List<RaftPeer> clientPeers;
+    private Set<RaftPeer> clientPeers;
     private RaftClient client;
 
     SurvivorLogs(RaftGroupId groupId, Duration timeout) {
@@ -43,15 +44,15 @@ final class SurvivorLogs implements AutoCloseable {
         this.timeout = timeout;
     }
 
-    /** The last log entry of each of {@code peers} that answered within the timeout. */
-    Map<RaftPeerId, TermIndex> lastEntries(List<RaftPeer> peers) {
-        if (peers.isEmpty()) {
+    /** The last log entry of each of {@code ask} (members of {@code members}) that answered in time. */
+    Map<RaftPeerId, TermIndex> lastEntries(List<RaftPeer> members, List<RaftPeerId> ask) {
+        if (ask.isEmpty()) {
             return Map.of();
         }
-        RaftClient c = clientFor(peers);
+        RaftClient c = clientFor(members);
         Map<RaftPeerId, Future<GroupInfoReply>> asked = new HashMap<>();
-        for (RaftPeer p : peers) {
-            asked.put(p.getId(), queries.submit(() -> c.getGroupManagementApi(p.getId()).info(groupId)));
+        for (RaftPeerId p : ask) {
+            asked.put(p, queries.submit(() -> c.getGroupManagementApi(p).info(groupId)));
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<RaftPeerId, TermIndex> answers = new HashMap<>();
@@ -72,8 +73,20 @@ final class SurvivorLogs implements AutoCloseable {
         return answers;
     }
 
+    /**
+     * Sets up the client for {@code members} and asks each of {@code ask} once, in the background, so that the
+     * connections exist before a leader's exit needs an answer in a hurry (the first call on a new
+     * client costs channel set-up and class loading: 100+ ms on a busy machine).
+     */
+    void prepare(List<RaftPeer> members, List<RaftPeerId> ask) {
+        RaftClient c = clientFor(members);
+        for (RaftPeerId p : ask) {
+            queries.submit(() -> c.getGroupManagementApi(p).info(groupId));
+        }
+    }
+
     private RaftClient clientFor(List<RaftPeer> peers) {
-        if (client == null || !peers.equals(clientPeers)) {
+        if (client == null || !Set.copyOf(peers).equals(clientPeers)) {
             closeClient();
             RaftProperties properties = RaftSetup.clientProperties();
             RaftClientConfigKeys.Rpc.setRequestTimeout(properties,
@@ -83,7 +96,7 @@ final class SurvivorLogs implements AutoCloseable {
                     .setRaftGroup(RaftGroup.valueOf(groupId, peers))
                     .setRetryPolicy(RetryPolicies.noRetry())
                     .build();
-            clientPeers = List.copyOf(peers);
+            clientPeers = Set.copyOf(peers);
         }
         return client;
     }
