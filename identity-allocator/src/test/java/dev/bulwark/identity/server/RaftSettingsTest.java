@@ -37,4 +37,12 @@ class RaftSettingsTest {
                     .leaderStepDownWaitTime(RaftSetup.serverProperties(c)).toLong(TimeUnit.MILLISECONDS));
         }
     }
+
+    @Test
+    void newLogSegmentsAreNotFilledWithFourMegabytesOfZerosBeforeTheirFirstEntry() {
+        IdentityAllocatorConfig config = IdentityAllocatorConfig.of("n1",
+                List.of(Peer.parse("n1=127.0.0.1:7100")), Path.of("unused"), 1);
+        long preallocated = RaftServerConfigKeys.Log.preallocatedSize(RaftSetup.serverProperties(config)).getSize();
+        assertEquals(128 * 1024, preallocated);
+    }
 }
