@@ -102,6 +102,11 @@ public final class AllocatorCommand {
         @Mixin
         TlsOptions tls;
 
+        /** The Raft settings these options give (a bad {@code --election-timeout} throws naming it). */
+        IdentityAllocatorConfig.RaftSettings raft() {
+            return raftSettings(electionTimeout).withStandOnLeaderExit(!noLeaderExitWatch);
+        }
+
         @Override
         public Integer call() throws Exception {
             IdentityAllocatorConfig config;
@@ -119,8 +124,7 @@ public final class AllocatorCommand {
                 AllocationPolicy policy = new AllocationPolicy(clusterId, new IdentityLayout(maxClusters), leaseTtl, grace,
                         quarantine, pinned);
                 config = new IdentityAllocatorConfig(id, peers.stream().map(Peer::parse).toList(), data, policy,
-                        SecurityLabelFilter.of(labelFilter),
-                        raftSettings(electionTimeout).withStandOnLeaderExit(!noLeaderExitWatch), metricsPort, join);
+                        SecurityLabelFilter.of(labelFilter), raft(), metricsPort, join);
             } catch (IllegalArgumentException e) {
                 output.error(e.getMessage());
                 return ExitCode.USAGE;

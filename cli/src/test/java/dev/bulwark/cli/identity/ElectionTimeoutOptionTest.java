@@ -28,6 +28,18 @@ class ElectionTimeoutOptionTest {
     }
 
     @Test
+    void theLeaderExitWatchIsOnUnlessTurnedOff() {
+        AllocatorCommand.Start on = new AllocatorCommand.Start();
+        new CommandLine(on).parseArgs("--id", "n1", "--peers", "n1=127.0.0.1:7000", "--data", "d", "--cluster-id", "1");
+        assertTrue(on.raft().standOnLeaderExit());
+        AllocatorCommand.Start off = new AllocatorCommand.Start();
+        new CommandLine(off).parseArgs("--id", "n1", "--peers", "n1=127.0.0.1:7000", "--data", "d", "--cluster-id", "1",
+                "--no-leader-exit-watch", "--election-timeout", "1s..2s");
+        assertEquals(RaftSettings.DEFAULT.withElectionTimeout(Duration.ofSeconds(1), Duration.ofSeconds(2))
+                .withStandOnLeaderExit(false), off.raft());
+    }
+
+    @Test
     void badRangesNameTheOptionAndWhatIsWrong() {
         assertMessage("150ms", "expected MIN..MAX");
         assertMessage("150ms..", "is not a duration");
