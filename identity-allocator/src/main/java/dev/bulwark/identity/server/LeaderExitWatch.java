@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.ratis.proto.RaftProtos.RaftRpcRequestProto;
 import org.apache.ratis.proto.RaftProtos.StartLeaderElectionRequestProto;
@@ -125,6 +126,7 @@ final class LeaderExitWatch implements AutoCloseable {
             Dial d = dial(peer);
             if (d == Dial.REFUSED) {
                 leaderGone(leader, info.getCurrentTerm());
+                pause(POLL); // until the election has a result, the port keeps refusing: do not spin on it
             } else if (d == Dial.CONNECTED) {
                 List<RaftPeer> members = List.copyOf(division.getRaftConf().getCurrentPeers());
                 survivorLogs.prepare(members, members.stream().map(RaftPeer::getId)
@@ -157,7 +159,10 @@ final class LeaderExitWatch implements AutoCloseable {
             return Dial.CONNECTED;
         } catch (ConnectException e) {
             close(s);
-            return Dial.REFUSED;
+            // ECONNREFUSED (a reset: nothing listens). The JDK also maps a kernel connect timeout to
+            // ConnectException; that is no answer, not an exit.
+            String m = e.getMessage();
+            return m != null && m.toLowerCase(Locale.ROOT).contains("refused") ? Dial.REFUSED : Dial.NO_ANSWER;
         } catch (IOException | RuntimeException e) {
             close(s);
             return Dial.NO_ANSWER;
