@@ -138,7 +138,7 @@ final class DeltaBuilder {
         }
         List<PolicyDelta.SharedChange> shared = new ArrayList<>(fanOut.resolve(changes, handled, created,
                 (s, remote) -> cache.contains(remote) && selects(s.rule, remote)
-                        ? oneRuleSlice(s.rule, s.isolated, s.ports, s.portsHash, remote, memo) : null));
+                        ? selectedOneRuleSlice(s.rule, s.isolated, s.ports, s.portsHash, remote, memo) : null));
 
         // 3. recompile marked slices, in one pass per group; groups changed alike share one diff
         int limit = config.entryLimit();
@@ -312,6 +312,13 @@ final class DeltaBuilder {
         return memo.computeIfAbsent(new OneRuleSlice(r, isolated, remote, ports, portsHash),
                 k -> compiler.compileSlice(selects(r, remote) ? List.of(r) : List.of(), isolated, isolated, ports,
                         cache, peerPorts, remote));
+    }
+
+    /** The same for a known identity {@code r} is known to select (checked once, not again in the memo). */
+    private EndpointCompiler.Compiled selectedOneRuleSlice(Rule r, boolean isolated, List<NamedPort> ports, int portsHash, int remote,
+                                                          Map<OneRuleSlice, EndpointCompiler.Compiled> memo) {
+        return memo.computeIfAbsent(new OneRuleSlice(r, isolated, remote, ports, portsHash),
+                k -> compiler.compileSlice(List.of(r), isolated, isolated, ports, cache, peerPorts, remote));
     }
 
     /** An endpoint whose installed state is not its group's before or after: overflow and recovery. */

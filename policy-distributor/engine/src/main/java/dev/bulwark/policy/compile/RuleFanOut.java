@@ -4,7 +4,6 @@ import dev.bulwark.model.policy.PolicyEntry;
 import dev.bulwark.model.policy.PolicyKey;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -48,6 +47,10 @@ final class RuleFanOut {
     /** Per group id, in the delta being resolved: marked rules holding it, and whether it changes otherwise. */
     private int[] hits = new int[64];
     private boolean[] own = new boolean[64];
+    /** The group ids whose {@link #hits} this delta raised from 0, the first {@code touchedCount} of them. */
+    private int[] touched = new int[64];
+    /** Scratch: positions in one shared slices of the groups only its rule reaches. */
+    private int[] lazyScratch = new int[64];
 
     RuleFanOut(PolicyGroups groups, int limit) {
         this.groups = groups;
@@ -78,6 +81,7 @@ final class RuleFanOut {
         if (hits.length < n) {
             hits = new int[Math.max(n, hits.length * 2)];
             own = new boolean[hits.length];
+            touched = new int[hits.length];
         }
         List<PolicyGroup> eager = new ArrayList<>();
         for (GroupWork w : changes.groups) {
@@ -86,39 +90,48 @@ final class RuleFanOut {
         for (PolicyGroup g : handled) {
             flag(g, eager);
         }
-        List<Integer> touched = new ArrayList<>();
+        // Each marked rule's shared slices, looked up once (the passes below visit them three times).
+        List<SharedSlices> reached = new ArrayList<>();
+        List<ChangeSet.RuleMark> reachedBy = new ArrayList<>();
+        int touchedCount = 0;
         for (ChangeSet.RuleMark m : changes.rules) {
             for (SharedSlices s : groups.sharesOf(m.rule())) {
-                for (int i = 0; i < s.size(); i++) {
-                    if (hits[s.id(i)]++ == 0) {
-                        touched.add(s.id(i));
+                reached.add(s);
+                reachedBy.add(m);
+                for (int i = 0, size = s.size(); i < size; i++) {
+                    int id = s.id(i);
+                    if (hits[id]++ == 0) {
+                        touched[touchedCount++] = id;
                     }
                 }
             }
         }
         // Plan the shared replacements: per marked rule's shared slices, the groups only it reaches.
+        Planned[] planned = new Planned[reached.size()];
         List<Planned> plan = new ArrayList<>();
-        BitSet planned = new BitSet();
         int growth = 0;
-        int at = 0;
-        for (ChangeSet.RuleMark m : changes.rules) {
-            for (SharedSlices s : groups.sharesOf(m.rule())) {
-                int[] lazy = new int[s.size()];
-                int count = 0;
-                for (int i = 0; i < s.size(); i++) {
-                    int id = s.id(i);
-                    if (hits[id] == 1 && !own[id]) {
-                        lazy[count++] = i;
-                    }
+        for (int at = 0; at < planned.length; at++) {
+            SharedSlices s = reached.get(at);
+            int size = s.size();
+            if (lazyScratch.length < size) {
+                lazyScratch = new int[Math.max(size, lazyScratch.length * 2)];
+            }
+            int[] lazy = lazyScratch;
+            int count = 0;
+            for (int i = 0; i < size; i++) {
+                int id = s.id(i);
+                if (hits[id] == 1 && !own[id]) {
+                    lazy[count++] = i;
                 }
-                EndpointCompiler.Compiled after = count == 0 ? null : slices.of(s, m.remote());
-                if (after != null) {
-                    Map<PolicyKey, PolicyEntry> before = s.slice(lazy[0], m.remote()); // the same in all of them
-                    growth = Math.max(growth, after.entries().size() - before.size());
-                    plan.add(new Planned(s, m.remote(), after, before, Arrays.copyOf(lazy, count)));
-                    planned.set(at);
-                }
-                at++;
+            }
+            int remote = reachedBy.get(at).remote();
+            EndpointCompiler.Compiled after = count == 0 ? null : slices.of(s, remote);
+            if (after != null) {
+                Map<PolicyKey, PolicyEntry> before = s.slice(lazy[0], remote); // the same in all of them
+                growth = Math.max(growth, after.entries().size() - before.size());
+                Planned p = new Planned(s, remote, after, before, Arrays.copyOf(lazy, count));
+                plan.add(p);
+                planned[at] = p;
             }
         }
         if (!plan.isEmpty() && bound + growth > limit) {
@@ -129,18 +142,20 @@ final class RuleFanOut {
         }
         boolean share = !plan.isEmpty() && bound + growth <= limit;
         // Every other group holding a marked rule takes its marks itself.
-        at = 0;
-        for (ChangeSet.RuleMark m : changes.rules) {
-            for (SharedSlices s : groups.sharesOf(m.rule())) {
-                boolean sharing = share && planned.get(at++);
-                for (int i = 0; i < s.size(); i++) {
-                    int id = s.id(i);
-                    if (!sharing || hits[id] > 1 || own[id]) {
-                        PolicyGroup g = s.group(i);
-                        if (!created.contains(g)) {
-                            changes.work(g).mark(m.remote(), m.rule());
-                            eager.add(g);
-                        }
+        for (int at = 0; at < planned.length; at++) {
+            SharedSlices s = reached.get(at);
+            boolean sharing = share && planned[at] != null;
+            if (sharing && planned[at].lazy().length == s.size()) {
+                continue; // every group of these slices takes the shared replacement
+            }
+            ChangeSet.RuleMark m = reachedBy.get(at);
+            for (int i = 0, size = s.size(); i < size; i++) {
+                int id = s.id(i);
+                if (!sharing || hits[id] > 1 || own[id]) {
+                    PolicyGroup g = s.group(i);
+                    if (!created.contains(g)) {
+                        changes.work(g).mark(m.remote(), m.rule());
+                        eager.add(g);
                     }
                 }
             }
@@ -179,8 +194,8 @@ final class RuleFanOut {
             }
             bound += Math.max(0, growth); // a group takes at most one shared replacement per delta
         }
-        for (int id : touched) {
-            hits[id] = 0;
+        for (int t = 0; t < touchedCount; t++) {
+            hits[touched[t]] = 0;
         }
         for (PolicyGroup g : eager) {
             own[g.id()] = false;

@@ -20,9 +20,9 @@ import java.util.Map;
  * group applies the replacements it has not seen when its state is next read ({@link PolicyGroup}'s
  * accessors do). The delta lists the change once, for {@link #endpoints()}. Groups where another rule
  * also selects the identity, or that changed otherwise in the same delta, take the change themselves
- * and skip the pending one. After each delta that wrote here a few groups catch up, in turn, so every
- * group has applied the older half of the log by the time it is full and that half is dropped: the
- * catching up is spread over the deltas instead of falling on one.
+ * and skip the pending one. The deltas that write here let the groups catch up in turn (each about
+ * once every 32 writes), so every group has applied the older half of the log by the time it is
+ * full and that half is dropped: the catching up is spread over the deltas instead of falling on one.
  *
  * <p>A group may apply one shared slices' log without the others': pending replacements of one remote
  * identity in one group all come from the same shared slices, because only identities the rule now
@@ -56,6 +56,8 @@ final class SharedSlices {
     private int[] slots = new int[4];
     /** The group that catches up next. */
     private int turn;
+    /** Catch-up owed, in 1/{@link #LOG_MAX} of a group: each write adds 2 per group. */
+    private int credit;
     /** Every member of every group, immutable; null when a group's membership changed since. */
     private List<String> endpoints;
 
@@ -125,17 +127,23 @@ final class SharedSlices {
 
     /**
      * After a delta's replacements were written (and the groups that took them themselves skipped
-     * them): the next groups in turn catch up, enough that each has within half a log; when the log
-     * is full, what every group has applied is dropped.
+     * them): the next groups in turn catch up, 2n/{@link #LOG_MAX} groups per write on average, so
+     * each has within half a log; when the log is full, what every group has applied is dropped.
+     * Not at least one group per write: where a rule has a few groups, that applied each replacement
+     * one or two at a time, each catch-up paying for reaching its group (its object, tables and
+     * per-slot positions) again; now each applies about half a log at once.
      */
     void advance() {
         int n = groups.size();
         if (n == 0) {
             base = end();
             log.clear();
+            credit = 0;
             return;
         }
-        int k = Math.max(1, (2 * n + LOG_MAX - 1) / LOG_MAX);
+        credit += 2 * n;
+        int k = credit / LOG_MAX;
+        credit -= k * LOG_MAX;
         for (int j = 0; j < k; j++) {
             turn = (turn + 1) % n;
             groups.get(turn).sync(slots[turn]);
