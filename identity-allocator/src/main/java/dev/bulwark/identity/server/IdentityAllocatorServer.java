@@ -75,8 +75,7 @@ public final class IdentityAllocatorServer implements AutoCloseable {
                 .build();
         raft.start();
         this.leaderExitWatch = config.raft().standOnLeaderExit()
-                ? new LeaderExitWatch(raft, groupId, RaftPeerId.valueOf(config.id()),
-                        config.raft().electionTimeoutMin(), metrics::stoodEarly)
+                ? new LeaderExitWatch(raft, groupId, RaftPeerId.valueOf(config.id()), metrics::stoodEarly)
                 : null;
         this.gateway = new RaftGateway(raft, groupId, stateMachine, clock,
                 config.raft().maxBatchLabelSets(), config.raft().maxWritesInFlight());

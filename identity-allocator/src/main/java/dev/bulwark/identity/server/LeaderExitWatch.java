@@ -38,12 +38,14 @@ import org.slf4j.LoggerFactory;
  * then the follower stands at once, as it would after its timeout anyway.)
  *
  * <p>Who stands: with the leader gone the survivors' logs no longer grow, so each survivor asks the
- * others for their last log entry (Ratis group info) and only the one with the most advanced log (ties:
- * the smallest id; a survivor that does not answer in time counts as equal) stands; it wins every vote
- * it asks for. Without that, the first to notice was often
- * one entry behind, was refused, and had moved the others to a new term, so the next election waited
- * for a timer again. A survivor that is not chosen stands anyway after {@code fallback} if by then no
- * one has asked it for a vote (the chosen one may not have noticed).
+ * others for their last log entry and how long they have been followers (Ratis group info), and only
+ * the best one stands: the most advanced log, then a replica that has been a follower for at least
+ * {@link #WARM} over one just restarted (its JVM is cold and its first election RPCs were slow), then
+ * the smallest id. It wins every vote it asks for. Without that, the first to notice was often one
+ * entry behind, was refused, and had moved the others to a new term, so the next election waited for a
+ * timer again. A survivor that does not answer within {@code QUERY_TIMEOUT} counts as an equal; the
+ * others do not stand early, and if the one chosen does not either, the election timer decides as before
+ * (standing anyway after a delay split the vote when the chosen one was merely slow).
  *
  * <p>Standing is Ratis's own leadership-transfer request ({@code StartLeaderElection}) delivered to this
  * replica as if the gone leader had sent it: Ratis checks that the leader it names is the one this
@@ -60,11 +62,13 @@ final class LeaderExitWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaderExitWatch.class);
     private static final Duration POLL = Duration.ofMillis(50);
     private static final Duration DIAL_TIMEOUT = Duration.ofMillis(250);
+    /** Long: in a 3-replica group the other survivor must be up for any election to succeed anyway. */
+    private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(1);
+    static final Duration WARM = Duration.ofSeconds(5);
 
     private final RaftServer raft;
     private final RaftGroupId groupId;
     private final RaftPeerId self;
-    private final Duration fallback;
     private final SurvivorLogs survivorLogs;
     private final Runnable onStood;
     private final Thread thread;
@@ -75,26 +79,27 @@ final class LeaderExitWatch implements AutoCloseable {
     private long standTerm = -1;
 
     /** Starts watching; {@code onStood} runs (on the watch thread) each time this replica stands early. */
-    LeaderExitWatch(RaftServer raft, RaftGroupId groupId, RaftPeerId self, Duration fallback, Runnable onStood) {
+    LeaderExitWatch(RaftServer raft, RaftGroupId groupId, RaftPeerId self, Runnable onStood) {
         this.raft = raft;
         this.groupId = groupId;
         this.self = self;
-        this.fallback = fallback;
-        this.survivorLogs = new SurvivorLogs(groupId, DIAL_TIMEOUT);
+        this.survivorLogs = new SurvivorLogs(groupId, QUERY_TIMEOUT);
         this.onStood = onStood;
         this.thread = Thread.ofPlatform().daemon().name("leader-exit-watch-" + self).start(this::run);
     }
 
     /**
-     * The survivor that should stand: the most advanced last log entry (term, then index), ties to the
-     * smallest id, so that every survivor that sees the same entries picks the same one.
+     * The survivor that should stand: the most advanced last log entry (term, then index), then a warm
+     * replica over a cold one, then the smallest id, so that every survivor that sees the same standings
+     * picks the same one.
      */
-    static RaftPeerId chooseCandidate(Map<RaftPeerId, TermIndex> lastEntries) {
-        Comparator<Map.Entry<RaftPeerId, TermIndex>> byLog = Comparator
-                .comparing((Map.Entry<RaftPeerId, TermIndex> e) -> e.getValue().getTerm())
-                .thenComparing(e -> e.getValue().getIndex())
+    static RaftPeerId chooseCandidate(Map<RaftPeerId, SurvivorLogs.Standing> standings) {
+        Comparator<Map.Entry<RaftPeerId, SurvivorLogs.Standing>> best = Comparator
+                .comparing((Map.Entry<RaftPeerId, SurvivorLogs.Standing> e) -> e.getValue().last().getTerm())
+                .thenComparing(e -> e.getValue().last().getIndex())
+                .thenComparing(e -> e.getValue().warm())
                 .thenComparing(e -> e.getKey().toString(), Comparator.reverseOrder());
-        return lastEntries.entrySet().stream().max(byLog).orElseThrow().getKey();
+        return standings.entrySet().stream().max(best).orElseThrow().getKey();
     }
 
     private void run() {
@@ -199,19 +204,23 @@ final class LeaderExitWatch implements AutoCloseable {
         List<RaftPeer> members = List.copyOf(division.getRaftConf().getCurrentPeers());
         List<RaftPeerId> others = members.stream().map(RaftPeer::getId)
                 .filter(p -> !p.equals(leader) && !p.equals(self)).toList();
-        Map<RaftPeerId, TermIndex> entries = survivorLogs.lastEntries(members, others);
-        Map<RaftPeerId, TermIndex> assumed = new HashMap<>(entries);
+        SurvivorLogs.Standing mine = new SurvivorLogs.Standing(last,
+                division.getInfo().getRoleInfoProto().getRoleElapsedTimeMs() >= WARM.toMillis());
+        Map<RaftPeerId, SurvivorLogs.Standing> answers = survivorLogs.standings(members, others);
+        Map<RaftPeerId, SurvivorLogs.Standing> assumed = new HashMap<>(answers);
         for (RaftPeerId p : others) {
-            assumed.putIfAbsent(p, last); // no answer: assume its log equals ours, so ids decide
+            assumed.putIfAbsent(p, mine); // no answer: counts as our equal
         }
-        assumed.put(self, last);
+        assumed.put(self, mine);
         RaftPeerId chosen = chooseCandidate(assumed);
         if (!chosen.equals(self)) {
-            pause(fallback);
+            LOG.info("{}: leader {} of term {} is gone (its Raft port refuses connections); standings {}, ours {}: {} stands",
+                    self, leader, term, answers, mine, chosen);
+            return;
         }
         DivisionInfo info = division.getInfo();
         if (!running || !info.isFollower() || info.getCurrentTerm() != term || !leader.equals(info.getLeaderId())) {
-            return; // the chosen one stood and asked us for a vote, or we lead now
+            return; // someone else stood and asked us for a vote, or we lead now
         }
         StartLeaderElectionRequestProto request = StartLeaderElectionRequestProto.newBuilder()
                 .setServerRequest(RaftRpcRequestProto.newBuilder()
@@ -224,8 +233,8 @@ final class LeaderExitWatch implements AutoCloseable {
         if (started) {
             onStood.run();
         }
-        LOG.info("{}: leader {} of term {} is gone (its Raft port refuses connections); last entries {}, chosen {}: {}",
-                self, leader, term, entries, chosen, started ? "standing for election now" : "Ratis declined, the timer decides");
+        LOG.info("{}: leader {} of term {} is gone (its Raft port refuses connections); standings {}, ours {}: {}",
+                self, leader, term, answers, mine, started ? "standing for election now" : "Ratis declined, the timer decides");
     }
 
     private void disconnect() {

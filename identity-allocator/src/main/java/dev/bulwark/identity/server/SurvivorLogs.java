@@ -26,12 +26,21 @@ import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.util.TimeDuration;
 
 /**
- * Asks other replicas for the last entry of their Raft log (Ratis group info over their Raft ports), all
- * at once, each bounded by {@code timeout}; a replica that does not answer in time is left out. Used by
+ * Asks other replicas for their {@link Standing}: the last entry of their Raft log and whether they have
+ * been in their role for {@link LeaderExitWatch#WARM} (Ratis group info over their Raft ports), all at
+ * once, bounded by {@code timeout}; a replica that does not answer in time is left out. Used by
  * {@link LeaderExitWatch} to choose which survivor stands. One Ratis client is kept for the current
  * member list and replaced when it changes. Called from one thread at a time.
  */
 final class SurvivorLogs implements AutoCloseable {
+
+    /** A survivor's claim to stand: its last log entry, and whether it has run for a while (not cold). */
+    record Standing(TermIndex last, boolean warm) {
+        @Override
+        public String toString() {
+            return last + (warm ? "" : " cold");
+        }
+    }
 
     private final RaftGroupId groupId;
     private final Duration timeout;
@@ -44,8 +53,8 @@ final class SurvivorLogs implements AutoCloseable {
         this.timeout = timeout;
     }
 
-    /** The last log entry of each of {@code ask} (members of {@code members}) that answered in time. */
-    Map<RaftPeerId, TermIndex> lastEntries(List<RaftPeer> members, List<RaftPeerId> ask) {
+    /** The standing of each of {@code ask} (members of {@code members}) that answered in time. */
+    Map<RaftPeerId, Standing> standings(List<RaftPeer> members, List<RaftPeerId> ask) {
         if (ask.isEmpty()) {
             return Map.of();
         }
@@ -55,13 +64,14 @@ final class SurvivorLogs implements AutoCloseable {
             asked.put(p, queries.submit(() -> c.getGroupManagementApi(p).info(groupId)));
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        Map<RaftPeerId, TermIndex> answers = new HashMap<>();
+        Map<RaftPeerId, Standing> answers = new HashMap<>();
         for (Map.Entry<RaftPeerId, Future<GroupInfoReply>> e : asked.entrySet()) {
             try {
                 GroupInfoReply reply = e.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 LogInfoProto log = reply.getLogInfoProto();
                 if (reply.isSuccess() && log != null && log.hasLastEntry()) {
-                    answers.put(e.getKey(), TermIndex.valueOf(log.getLastEntry()));
+                    answers.put(e.getKey(), new Standing(TermIndex.valueOf(log.getLastEntry()),
+                            reply.getRoleInfoProto().getRoleElapsedTimeMs() >= LeaderExitWatch.WARM.toMillis()));
                 }
             } catch (ExecutionException | TimeoutException ex) {
                 e.getValue().cancel(true); // no answer in time: decide without this replica

@@ -2,6 +2,7 @@ package dev.bulwark.identity.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.bulwark.identity.server.SurvivorLogs.Standing;
 import java.util.Map;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.protocol.TermIndex;
@@ -13,23 +14,33 @@ class LeaderExitWatchTest {
         return RaftPeerId.valueOf(name);
     }
 
+    private static Standing warm(long term, long index) {
+        return new Standing(TermIndex.valueOf(term, index), true);
+    }
+
+    private static Standing cold(long term, long index) {
+        return new Standing(TermIndex.valueOf(term, index), false);
+    }
+
     @Test
     void theSurvivorWithTheLongerLogStands() {
         // The case seen in chaos runs: the first to notice was one entry behind and was refused.
-        assertEquals(id("n2"), LeaderExitWatch.chooseCandidate(Map.of(
-                id("n1"), TermIndex.valueOf(1, 381), id("n2"), TermIndex.valueOf(1, 382))));
+        assertEquals(id("n2"), LeaderExitWatch.chooseCandidate(Map.of(id("n1"), warm(1, 381), id("n2"), cold(1, 382))));
     }
 
     @Test
     void aLaterTermBeatsAHigherIndex() {
-        assertEquals(id("n3"), LeaderExitWatch.chooseCandidate(Map.of(
-                id("n1"), TermIndex.valueOf(4, 900), id("n3"), TermIndex.valueOf(5, 10))));
+        assertEquals(id("n3"), LeaderExitWatch.chooseCandidate(Map.of(id("n1"), warm(4, 900), id("n3"), warm(5, 10))));
     }
 
     @Test
-    void equalLogsGoToTheSmallestIdWhoeverAsks() {
-        Map<RaftPeerId, TermIndex> logs = Map.of(id("n3"), TermIndex.valueOf(2, 50), id("n2"), TermIndex.valueOf(2, 50),
-                id("n4"), TermIndex.valueOf(2, 49));
-        assertEquals(id("n2"), LeaderExitWatch.chooseCandidate(logs));
+    void withEqualLogsAWarmReplicaStandsRatherThanOneJustRestarted() {
+        assertEquals(id("n2"), LeaderExitWatch.chooseCandidate(Map.of(id("n1"), cold(7, 60), id("n2"), warm(7, 60))));
+    }
+
+    @Test
+    void otherwiseTheSmallestIdWhoeverAsks() {
+        Map<RaftPeerId, Standing> standings = Map.of(id("n3"), warm(2, 50), id("n2"), warm(2, 50), id("n4"), warm(2, 49));
+        assertEquals(id("n2"), LeaderExitWatch.chooseCandidate(standings));
     }
 }
