@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * {@link #WARM} over one just restarted (its JVM is cold and its first election RPCs were slow), then
  * the smallest id. It wins every vote it asks for. Without that, the first to notice was often one
  * entry behind, was refused, and had moved the others to a new term, so the next election waited for a
- * timer again. A survivor that does not answer within {@code QUERY_TIMEOUT} counts as an equal; the
+ * timer again. A survivor whose answer shows it already standing makes the others stay followers (its
+ * role time restarted when it stood, so it would look cold). A survivor that does not answer within {@code QUERY_TIMEOUT} counts as an equal; the
  * others do not stand early, and if the one chosen does not either, the election timer decides as before
  * (standing anyway after a delay split the vote when the chosen one was merely slow).
  *
@@ -205,8 +206,14 @@ final class LeaderExitWatch implements AutoCloseable {
         List<RaftPeerId> others = members.stream().map(RaftPeer::getId)
                 .filter(p -> !p.equals(leader) && !p.equals(self)).toList();
         SurvivorLogs.Standing mine = new SurvivorLogs.Standing(last,
-                division.getInfo().getRoleInfoProto().getRoleElapsedTimeMs() >= WARM.toMillis());
+                division.getInfo().getRoleInfoProto().getRoleElapsedTimeMs() >= WARM.toMillis(), false);
         Map<RaftPeerId, SurvivorLogs.Standing> answers = survivorLogs.standings(members, others);
+        if (answers.values().stream().anyMatch(SurvivorLogs.Standing::stands)) {
+            // Another survivor decided first (its answer shows it as candidate, which also resets its
+            // role time, so it looks cold): standing too would split the vote.
+            LOG.info("{}: leader {} of term {} is gone; standings {}: another survivor already stands", self, leader, term, answers);
+            return;
+        }
         Map<RaftPeerId, SurvivorLogs.Standing> assumed = new HashMap<>(answers);
         for (RaftPeerId p : others) {
             assumed.putIfAbsent(p, mine); // no answer: counts as our equal

@@ -16,6 +16,8 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos.LogInfoProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -34,11 +36,14 @@ import org.apache.ratis.util.TimeDuration;
  */
 final class SurvivorLogs implements AutoCloseable {
 
-    /** A survivor's claim to stand: its last log entry, and whether it has run for a while (not cold). */
-    record Standing(TermIndex last, boolean warm) {
+    /**
+     * A survivor's claim to stand: its last log entry, whether it has been in its role for a while (not
+     * a cold, just restarted JVM), and whether it already stands (candidate or leader).
+     */
+    record Standing(TermIndex last, boolean warm, boolean stands) {
         @Override
         public String toString() {
-            return last + (warm ? "" : " cold");
+            return last + (warm ? "" : " cold") + (stands ? " standing" : "");
         }
     }
 
@@ -70,8 +75,10 @@ final class SurvivorLogs implements AutoCloseable {
                 GroupInfoReply reply = e.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 LogInfoProto log = reply.getLogInfoProto();
                 if (reply.isSuccess() && log != null && log.hasLastEntry()) {
+                    RoleInfoProto role = reply.getRoleInfoProto();
                     answers.put(e.getKey(), new Standing(TermIndex.valueOf(log.getLastEntry()),
-                            reply.getRoleInfoProto().getRoleElapsedTimeMs() >= LeaderExitWatch.WARM.toMillis()));
+                            role.getRoleElapsedTimeMs() >= LeaderExitWatch.WARM.toMillis(),
+                            role.getRole() == RaftPeerRole.CANDIDATE || role.getRole() == RaftPeerRole.LEADER));
                 }
             } catch (ExecutionException | TimeoutException ex) {
                 e.getValue().cancel(true); // no answer in time: decide without this replica

@@ -15,11 +15,11 @@ class LeaderExitWatchTest {
     }
 
     private static Standing warm(long term, long index) {
-        return new Standing(TermIndex.valueOf(term, index), true);
+        return new Standing(TermIndex.valueOf(term, index), true, false);
     }
 
     private static Standing cold(long term, long index) {
-        return new Standing(TermIndex.valueOf(term, index), false);
+        return new Standing(TermIndex.valueOf(term, index), false, false);
     }
 
     @Test
