@@ -44,9 +44,10 @@ import org.slf4j.LoggerFactory;
  * the smallest id. It wins every vote it asks for. Without that, the first to notice was often one
  * entry behind, was refused, and had moved the others to a new term, so the next election waited for a
  * timer again. A survivor whose answer shows it already standing makes the others stay followers (its
- * role time restarted when it stood, so it would look cold). A survivor that does not answer within {@code QUERY_TIMEOUT} counts as an equal; the
- * others do not stand early, and if the one chosen does not either, the election timer decides as before
- * (standing anyway after a delay split the vote when the chosen one was merely slow).
+ * role time restarted when it stood, so it would look cold). A survivor that has not heard from every
+ * other survivor within {@code QUERY_TIMEOUT} does not stand early (it might be the one behind). The
+ * others never stand early either; if the one chosen does not, the election timer decides as before
+ * (standing anyway after a delay, or counting a silent survivor as an equal, split the vote).
  *
  * <p>Standing is Ratis's own leadership-transfer request ({@code StartLeaderElection}) delivered to this
  * replica as if the gone leader had sent it: Ratis checks that the leader it names is the one this
@@ -56,7 +57,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread model: one daemon platform thread per replica polls the division every {@code POLL} (the
  * read timeout on the idle connection) and does all the socket I/O; the log queries run on virtual
- * threads it waits for. Nothing else touches its fields.
+ * threads it waits for ({@link SurvivorStandings}). Nothing else touches its fields.
  */
 final class LeaderExitWatch implements AutoCloseable {
 
@@ -70,7 +71,7 @@ final class LeaderExitWatch implements AutoCloseable {
     private final RaftServer raft;
     private final RaftGroupId groupId;
     private final RaftPeerId self;
-    private final SurvivorLogs survivorLogs;
+    private final SurvivorStandings survivorStandings;
     private final Runnable onStood;
     private final Thread thread;
     private volatile boolean running = true;
@@ -84,7 +85,7 @@ final class LeaderExitWatch implements AutoCloseable {
         this.raft = raft;
         this.groupId = groupId;
         this.self = self;
-        this.survivorLogs = new SurvivorLogs(groupId, QUERY_TIMEOUT);
+        this.survivorStandings = new SurvivorStandings(groupId, QUERY_TIMEOUT);
         this.onStood = onStood;
         this.thread = Thread.ofPlatform().daemon().name("leader-exit-watch-" + self).start(this::run);
     }
@@ -94,9 +95,9 @@ final class LeaderExitWatch implements AutoCloseable {
      * replica over a cold one, then the smallest id, so that every survivor that sees the same standings
      * picks the same one.
      */
-    static RaftPeerId chooseCandidate(Map<RaftPeerId, SurvivorLogs.Standing> standings) {
-        Comparator<Map.Entry<RaftPeerId, SurvivorLogs.Standing>> best = Comparator
-                .comparing((Map.Entry<RaftPeerId, SurvivorLogs.Standing> e) -> e.getValue().last().getTerm())
+    static RaftPeerId chooseCandidate(Map<RaftPeerId, SurvivorStandings.Standing> standings) {
+        Comparator<Map.Entry<RaftPeerId, SurvivorStandings.Standing>> best = Comparator
+                .comparing((Map.Entry<RaftPeerId, SurvivorStandings.Standing> e) -> e.getValue().last().getTerm())
                 .thenComparing(e -> e.getValue().last().getIndex())
                 .thenComparing(e -> e.getValue().warm())
                 .thenComparing(e -> e.getKey().toString(), Comparator.reverseOrder());
@@ -114,7 +115,7 @@ final class LeaderExitWatch implements AutoCloseable {
             }
         }
         disconnect();
-        survivorLogs.close();
+        survivorStandings.close();
     }
 
     private void step() throws IOException {
@@ -135,7 +136,7 @@ final class LeaderExitWatch implements AutoCloseable {
                 pause(POLL); // until the election has a result, the port keeps refusing: do not spin on it
             } else if (d == Dial.CONNECTED) {
                 List<RaftPeer> members = List.copyOf(division.getRaftConf().getCurrentPeers());
-                survivorLogs.prepare(members, members.stream().map(RaftPeer::getId)
+                survivorStandings.prepare(members, members.stream().map(RaftPeer::getId)
                         .filter(p -> !p.equals(self) && !p.equals(leader)).toList());
             } else if (d == Dial.NO_ANSWER) {
                 pause(POLL);
@@ -205,21 +206,26 @@ final class LeaderExitWatch implements AutoCloseable {
         List<RaftPeer> members = List.copyOf(division.getRaftConf().getCurrentPeers());
         List<RaftPeerId> others = members.stream().map(RaftPeer::getId)
                 .filter(p -> !p.equals(leader) && !p.equals(self)).toList();
-        SurvivorLogs.Standing mine = new SurvivorLogs.Standing(last,
+        SurvivorStandings.Standing mine = new SurvivorStandings.Standing(last,
                 division.getInfo().getRoleInfoProto().getRoleElapsedTimeMs() >= WARM.toMillis(), false);
-        Map<RaftPeerId, SurvivorLogs.Standing> answers = survivorLogs.standings(members, others);
-        if (answers.values().stream().anyMatch(SurvivorLogs.Standing::stands)) {
+        Map<RaftPeerId, SurvivorStandings.Standing> answers = survivorStandings.standings(members, others);
+        if (answers.values().stream().anyMatch(SurvivorStandings.Standing::stands)) {
             // Another survivor decided first (its answer shows it as candidate, which also resets its
             // role time, so it looks cold): standing too would split the vote.
-            LOG.info("{}: leader {} of term {} is gone; standings {}: another survivor already stands", self, leader, term, answers);
+            LOG.info("{}: leader {} of term {} is gone; standings {}: another survivor already stands",
+                    self, leader, term, answers);
             return;
         }
-        Map<RaftPeerId, SurvivorLogs.Standing> assumed = new HashMap<>(answers);
-        for (RaftPeerId p : others) {
-            assumed.putIfAbsent(p, mine); // no answer: counts as our equal
+        if (answers.size() < others.size()) {
+            // Without every survivor's standing we might be the one behind: standing could split the
+            // vote with the survivor that knows better (seen once in 150 exits). The timer decides.
+            LOG.info("{}: leader {} of term {} is gone; standings {} (not all survivors answered): not standing early",
+                    self, leader, term, answers);
+            return;
         }
-        assumed.put(self, mine);
-        RaftPeerId chosen = chooseCandidate(assumed);
+        Map<RaftPeerId, SurvivorStandings.Standing> all = new HashMap<>(answers);
+        all.put(self, mine);
+        RaftPeerId chosen = chooseCandidate(all);
         if (!chosen.equals(self)) {
             LOG.info("{}: leader {} of term {} is gone (its Raft port refuses connections); standings {}, ours {}: {} stands",
                     self, leader, term, answers, mine, chosen);

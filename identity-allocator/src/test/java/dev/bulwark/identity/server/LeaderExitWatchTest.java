@@ -2,7 +2,7 @@ package dev.bulwark.identity.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.bulwark.identity.server.SurvivorLogs.Standing;
+import dev.bulwark.identity.server.SurvivorStandings.Standing;
 import java.util.Map;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.protocol.TermIndex;

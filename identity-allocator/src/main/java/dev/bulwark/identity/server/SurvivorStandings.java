@@ -34,7 +34,7 @@ import org.apache.ratis.util.TimeDuration;
  * {@link LeaderExitWatch} to choose which survivor stands. One Ratis client is kept for the current
  * member list and replaced when it changes. Called from one thread at a time.
  */
-final class SurvivorLogs implements AutoCloseable {
+final class SurvivorStandings implements AutoCloseable {
 
     /**
      * A survivor's claim to stand: its last log entry, whether it has been in its role for a while (not
@@ -53,23 +53,31 @@ final class SurvivorLogs implements AutoCloseable {
     private Set<RaftPeer> clientPeers;
     private RaftClient client;
 
-    SurvivorLogs(RaftGroupId groupId, Duration timeout) {
+    SurvivorStandings(RaftGroupId groupId, Duration timeout) {
         this.groupId = groupId;
         this.timeout = timeout;
     }
 
     /** The standing of each of {@code ask} (members of {@code members}) that answered in time. */
     Map<RaftPeerId, Standing> standings(List<RaftPeer> members, List<RaftPeerId> ask) {
-        if (ask.isEmpty()) {
-            return Map.of();
-        }
-        RaftClient c = clientFor(members);
-        Map<RaftPeerId, Future<GroupInfoReply>> asked = new HashMap<>();
-        for (RaftPeerId p : ask) {
-            asked.put(p, queries.submit(() -> c.getGroupManagementApi(p).info(groupId)));
-        }
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<RaftPeerId, Standing> answers = new HashMap<>();
+        ask(clientFor(members), ask, deadline, answers);
+        List<RaftPeerId> missing = ask.stream().filter(p -> !answers.containsKey(p)).toList();
+        if (!missing.isEmpty() && System.nanoTime() < deadline) {
+            // A failure this early is a replica restarted since our client last reached it: gRPC keeps
+            // failing calls to it at once while it backs off reconnecting. A new client connects now.
+            closeClient();
+            ask(clientFor(members), missing, deadline, answers);
+        }
+        return answers;
+    }
+
+    private void ask(RaftClient c, List<RaftPeerId> peers, long deadline, Map<RaftPeerId, Standing> answers) {
+        Map<RaftPeerId, Future<GroupInfoReply>> asked = new HashMap<>();
+        for (RaftPeerId p : peers) {
+            asked.put(p, queries.submit(() -> c.getGroupManagementApi(p).info(groupId)));
+        }
         for (Map.Entry<RaftPeerId, Future<GroupInfoReply>> e : asked.entrySet()) {
             try {
                 GroupInfoReply reply = e.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -81,13 +89,12 @@ final class SurvivorLogs implements AutoCloseable {
                             role.getRole() == RaftPeerRole.CANDIDATE || role.getRole() == RaftPeerRole.LEADER));
                 }
             } catch (ExecutionException | TimeoutException ex) {
-                e.getValue().cancel(true); // no answer in time: decide without this replica
+                e.getValue().cancel(true); // no answer (yet): the caller decides without this replica
             } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
-                break;
+                return;
             }
         }
-        return answers;
     }
 
     /**
