@@ -235,6 +235,15 @@ final class LeaderExitWatch implements AutoCloseable {
         if (!running || !info.isFollower() || info.getCurrentTerm() != term || !leader.equals(info.getLeaderId())) {
             return; // someone else stood and asked us for a vote, or we lead now
         }
+        for (Map.Entry<RaftPeerId, SurvivorStandings.Standing> e : answers.entrySet()) {
+            if (!e.getValue().warm()) {
+                // A survivor restarted seconds ago: our Raft server's channel to it broke when it died and
+                // gRPC may still be backing off before reconnecting, failing the vote request at once
+                // (seen: the election was rejected with no response and the timer elected a term later).
+                raft.getServerRpc().handleException(e.getKey(),
+                        new IOException("leader exit: a new channel for the vote request"), true);
+            }
+        }
         StartLeaderElectionRequestProto request = StartLeaderElectionRequestProto.newBuilder()
                 .setServerRequest(RaftRpcRequestProto.newBuilder()
                         .setRequestorId(leader.toByteString())
