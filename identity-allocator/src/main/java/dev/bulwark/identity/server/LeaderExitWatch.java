@@ -3,7 +3,6 @@ package dev.bulwark.identity.server;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -20,6 +19,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.util.NetUtils;
 import org.apache.ratis.util.ProtoUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -154,12 +154,10 @@ final class LeaderExitWatch implements AutoCloseable {
     private enum Dial { CONNECTED, REFUSED, NO_ANSWER }
 
     private Dial dial(RaftPeer peer) {
-        String address = peer.getAddress();
-        int colon = address.lastIndexOf(':');
         Socket s = new Socket();
         try {
-            s.connect(new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))),
-                    (int) DIAL_TIMEOUT.toMillis());
+            // Parsed as Ratis parses the peer addresses it dials itself.
+            s.connect(NetUtils.createSocketAddr(peer.getAddress()), (int) DIAL_TIMEOUT.toMillis());
             s.setSoTimeout((int) POLL.toMillis());
             socket = s;
             watched = peer.getId();
