@@ -136,8 +136,7 @@ final class LeaderExitWatch implements AutoCloseable {
                 pause(POLL); // until the election has a result, the port keeps refusing: do not spin on it
             } else if (d == Dial.CONNECTED) {
                 List<RaftPeer> members = List.copyOf(division.getRaftConf().getCurrentPeers());
-                survivorStandings.prepare(members, members.stream().map(RaftPeer::getId)
-                        .filter(p -> !p.equals(self) && !p.equals(leader)).toList());
+                survivorStandings.prepare(members, otherSurvivors(members, leader));
             } else if (d == Dial.NO_ANSWER) {
                 pause(POLL);
             }
@@ -149,6 +148,11 @@ final class LeaderExitWatch implements AutoCloseable {
                 leaderGone(leader, info.getCurrentTerm());
             }
         }
+    }
+
+    /** The members that would survive {@code leader}, other than this replica. */
+    private List<RaftPeerId> otherSurvivors(List<RaftPeer> members, RaftPeerId leader) {
+        return members.stream().map(RaftPeer::getId).filter(p -> !p.equals(self) && !p.equals(leader)).toList();
     }
 
     private enum Dial { CONNECTED, REFUSED, NO_ANSWER }
@@ -202,10 +206,8 @@ final class LeaderExitWatch implements AutoCloseable {
             return; // Ratis accepts the request only for the leader's current term; leave it to the timer
         }
         List<RaftPeer> members = List.copyOf(division.getRaftConf().getCurrentPeers());
-        List<RaftPeerId> others = members.stream().map(RaftPeer::getId)
-                .filter(p -> !p.equals(leader) && !p.equals(self)).toList();
-        SurvivorStandings.Standing mine = new SurvivorStandings.Standing(last,
-                division.getInfo().getRoleInfoProto().getRoleElapsedTimeMs() >= WARM.toMillis(), false);
+        List<RaftPeerId> others = otherSurvivors(members, leader);
+        SurvivorStandings.Standing mine = SurvivorStandings.Standing.of(last, division.getInfo().getRoleInfoProto());
         Map<RaftPeerId, SurvivorStandings.Standing> answers = survivorStandings.standings(members, others);
         if (answers.values().stream().anyMatch(SurvivorStandings.Standing::stands)) {
             // Another survivor decided first (its answer shows it as candidate, which also resets its

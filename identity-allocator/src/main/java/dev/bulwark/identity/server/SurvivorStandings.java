@@ -41,6 +41,13 @@ final class SurvivorStandings implements AutoCloseable {
      * a cold, just restarted JVM), and whether it already stands (candidate or leader).
      */
     record Standing(TermIndex last, boolean warm, boolean stands) {
+
+        /** The standing of a replica with this last entry and this role, by one rule for ourselves and others. */
+        static Standing of(TermIndex last, RoleInfoProto role) {
+            return new Standing(last, role.getRoleElapsedTimeMs() >= LeaderExitWatch.WARM.toMillis(),
+                    role.getRole() == RaftPeerRole.CANDIDATE || role.getRole() == RaftPeerRole.LEADER);
+        }
+
         @Override
         public String toString() {
             return last + (warm ? "" : " cold") + (stands ? " standing" : "");
@@ -83,10 +90,7 @@ final class SurvivorStandings implements AutoCloseable {
                 GroupInfoReply reply = e.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 LogInfoProto log = reply.getLogInfoProto();
                 if (reply.isSuccess() && log != null && log.hasLastEntry()) {
-                    RoleInfoProto role = reply.getRoleInfoProto();
-                    answers.put(e.getKey(), new Standing(TermIndex.valueOf(log.getLastEntry()),
-                            role.getRoleElapsedTimeMs() >= LeaderExitWatch.WARM.toMillis(),
-                            role.getRole() == RaftPeerRole.CANDIDATE || role.getRole() == RaftPeerRole.LEADER));
+                    answers.put(e.getKey(), Standing.of(TermIndex.valueOf(log.getLastEntry()), reply.getRoleInfoProto()));
                 }
             } catch (ExecutionException | TimeoutException ex) {
                 e.getValue().cancel(true); // no answer (yet): the caller decides without this replica
