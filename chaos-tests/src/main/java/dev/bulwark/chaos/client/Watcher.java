@@ -83,7 +83,9 @@ public final class Watcher implements Runnable {
                 for (Identity i : r.getSnapshot().getIdentitiesList()) {
                     event(i, rev, "snapshot");
                 }
-                revision.accumulateAndGet(rev, Math::max);
+                if (!r.getSnapshot().getMore()) { // a snapshot in parts counts once its last part is in
+                    revision.accumulateAndGet(rev, Math::max);
+                }
             } else if (r.hasChange()) {
                 IdentityChange c = r.getChange();
                 event(c.getIdentity(), c.getRevision(), c.getType() == ChangeType.CHANGE_TYPE_RELEASED

@@ -5,6 +5,7 @@ import dev.bulwark.cli.Json;
 import dev.bulwark.cli.OutputOptions;
 import dev.bulwark.identity.client.IdentityClient;
 import dev.bulwark.proto.identity.v1.IdentityChange;
+import dev.bulwark.proto.identity.v1.IdentitySnapshot;
 import dev.bulwark.proto.identity.v1.WatchResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -55,6 +56,7 @@ final class WatchCommand implements Callable<Integer> {
             });
             try {
                 long seen = 0;
+                IdentitySnapshot.Builder snapshot = IdentitySnapshot.newBuilder();
                 while (count == 0 || seen < count) {
                     Object e = events.take();
                     if (e instanceof Throwable t) {
@@ -65,7 +67,11 @@ final class WatchCommand implements Callable<Integer> {
                     }
                     WatchResponse w = (WatchResponse) e;
                     if (w.hasSnapshot()) {
-                        printSnapshot(w);
+                        snapshot.mergeFrom(w.getSnapshot());
+                        if (!w.getSnapshot().getMore()) { // a large table comes in parts: print it whole
+                            printSnapshot(snapshot.setMore(false).build());
+                            snapshot.clear();
+                        }
                     } else {
                         print(w.getChange());
                         seen++;
@@ -78,16 +84,16 @@ final class WatchCommand implements Callable<Integer> {
         }
     }
 
-    private void printSnapshot(WatchResponse w) {
+    private void printSnapshot(IdentitySnapshot snapshot) {
         if (output.json()) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("snapshot_revision", w.getSnapshot().getRevision());
-            m.put("identities", w.getSnapshot().getIdentitiesList().stream().map(IdentityJson::identity).toList());
+            m.put("snapshot_revision", snapshot.getRevision());
+            m.put("identities", snapshot.getIdentitiesList().stream().map(IdentityJson::identity).toList());
             Json.print(output.out(), m);
         } else {
-            output.out().printf("snapshot at revision %d: %d identities%n", w.getSnapshot().getRevision(),
-                    w.getSnapshot().getIdentitiesCount());
-            w.getSnapshot().getIdentitiesList().forEach(i -> output.out().printf("  %d %s%n", i.getId(), IdentityJson.text(i.getLabels())));
+            output.out().printf("snapshot at revision %d: %d identities%n", snapshot.getRevision(),
+                    snapshot.getIdentitiesCount());
+            snapshot.getIdentitiesList().forEach(i -> output.out().printf("  %d %s%n", i.getId(), IdentityJson.text(i.getLabels())));
             output.out().flush();
         }
     }

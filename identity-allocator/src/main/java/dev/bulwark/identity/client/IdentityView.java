@@ -60,6 +60,8 @@ public final class IdentityView implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition advanced = lock.newCondition();
     private volatile Copy copy = Copy.empty();
+    /** The parts of a snapshot received so far (one stream at a time); null when none is in progress. */
+    private volatile Copy snapshotParts;
     /** Revision the copy has applied up to; -1 before the first snapshot. */
     private volatile long revision = -1;
     /** Lookups waiting for the next revision read (which has not started yet). */
@@ -184,6 +186,7 @@ public final class IdentityView implements AutoCloseable {
             if (closed) {
                 return;
             }
+            snapshotParts = null; // parts of a snapshot the previous stream did not finish
             watch = client.watch(from, new StreamObserver<>() {
                 @Override
                 public void onNext(WatchResponse r) {
@@ -226,8 +229,14 @@ public final class IdentityView implements AutoCloseable {
     private void apply(WatchResponse r) {
         long applied;
         if (r.hasSnapshot()) {
-            Copy next = Copy.empty();
+            // A large table comes in parts; the copy is replaced only once the last part is in.
+            Copy next = snapshotParts == null ? Copy.empty() : snapshotParts;
             r.getSnapshot().getIdentitiesList().forEach(i -> put(next, i));
+            if (r.getSnapshot().getMore()) {
+                snapshotParts = next;
+                return;
+            }
+            snapshotParts = null;
             copy = next;
             applied = r.getSnapshot().getRevision();
         } else {

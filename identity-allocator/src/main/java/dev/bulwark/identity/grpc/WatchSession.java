@@ -3,10 +3,12 @@ package dev.bulwark.identity.grpc;
 import dev.bulwark.identity.IdentityChange;
 import dev.bulwark.identity.IdentityRecord;
 import dev.bulwark.identity.raft.ChangeFeed;
+import dev.bulwark.proto.identity.v1.Identity;
 import dev.bulwark.proto.identity.v1.IdentitySnapshot;
 import dev.bulwark.proto.identity.v1.WatchResponse;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 final class WatchSession implements ChangeFeed.Listener {
 
     private static final Object RESET = new Object();
+    static final int SNAPSHOT_PART_BYTES = 1 << 20;
 
     private final ChangeFeed feed;
     private final ServerCallStreamObserver<WatchResponse> out;
@@ -62,11 +65,7 @@ final class WatchSession implements ChangeFeed.Listener {
     private void run(ChangeFeed.Start start) {
         long last;
         if (start.snapshot() != null) {
-            IdentitySnapshot.Builder s = IdentitySnapshot.newBuilder().setRevision(start.snapshot().revision());
-            for (IdentityRecord r : start.snapshot().all()) {
-                s.addIdentities(ProtoMapping.toProto(r));
-            }
-            out.onNext(WatchResponse.newBuilder().setSnapshot(s).build());
+            snapshotParts(start.snapshot().revision(), start.snapshot().all(), SNAPSHOT_PART_BYTES).forEach(out::onNext);
             last = start.snapshot().revision();
         } else {
             last = send(start.replay(), 0);
@@ -93,6 +92,30 @@ final class WatchSession implements ChangeFeed.Listener {
         } catch (RuntimeException e) {
             feed.unsubscribe(this);
         }
+    }
+
+    /**
+     * The table as snapshot messages of at most about {@code partBytes} each (the last with {@code more}
+     * false): one message for the whole table passed gRPC's 4 MiB default limit at about 45,000
+     * identities, and the watcher then never started.
+     */
+    static List<WatchResponse> snapshotParts(long revision, Iterable<IdentityRecord> table, int partBytes) {
+        List<WatchResponse> parts = new ArrayList<>();
+        IdentitySnapshot.Builder part = IdentitySnapshot.newBuilder().setRevision(revision);
+        int bytes = 0;
+        for (IdentityRecord r : table) {
+            Identity identity = ProtoMapping.toProto(r);
+            int size = identity.getSerializedSize() + 8; // field tag and length prefix
+            if (bytes > 0 && bytes + size > partBytes) {
+                parts.add(WatchResponse.newBuilder().setSnapshot(part.setMore(true)).build());
+                part = IdentitySnapshot.newBuilder().setRevision(revision);
+                bytes = 0;
+            }
+            part.addIdentities(identity);
+            bytes += size;
+        }
+        parts.add(WatchResponse.newBuilder().setSnapshot(part.setMore(false)).build());
+        return parts;
     }
 
     /** Sends changes newer than {@code last}; returns the newest revision sent. */

@@ -76,6 +76,41 @@ class IdentityViewIT {
         }
     }
 
+    private static LabelSet bigSet(int batch, int i) {
+        String pad = "x".repeat(50);
+        return LabelSet.parse(List.of("k8s:app=" + pad + "-" + batch + "-" + i, "k8s:tier=" + pad,
+                "k8s:io.kubernetes.pod.namespace=view"));
+    }
+
+    @Test
+    void startsFromATableTooLargeForOneWatchMessage() throws Exception {
+        // 30,000 identities with long labels: about 6 MB of snapshot, above gRPC's 4 MiB message limit. As one
+        // message the watch failed with RESOURCE_EXHAUSTED on every attempt and no lookup was ever answered;
+        // it now comes in 1 MiB parts.
+        try (LoopbackCluster cluster = new LoopbackCluster(3, dir, 5, c -> c)) {
+            cluster.awaitLeader(Duration.ofSeconds(15));
+            try (IdentityClient writer = IdentityClient.connect(cluster.addresses());
+                 IdentityClient reader = IdentityClient.connect(cluster.addresses())) {
+                List<Integer> ids = new ArrayList<>();
+                for (int batch = 0; batch < 30; batch++) {
+                    List<LabelSet> sets = new ArrayList<>();
+                    for (int i = 0; i < 1_000; i++) {
+                        sets.add(bigSet(batch, i));
+                    }
+                    writer.allocate("node-big", sets).getAllocationsList().forEach(a -> ids.add(a.getId()));
+                }
+                try (IdentityView view = IdentityView.open(reader)) {
+                    for (int batch = 0; batch < 30; batch++) {
+                        for (int i : new int[] {0, 499, 999}) {
+                            assertEquals(OptionalInt.of(ids.get(batch * 1_000 + i)), view.idOf(bigSet(batch, i)), "set " + batch + "-" + i);
+                        }
+                    }
+                    assertEquals(Optional.of(bigSet(29, 999)), view.labelsOf(ids.getLast()));
+                }
+            }
+        }
+    }
+
     @Test
     void keepsAnsweringLinearizablyAfterTheReplicaItWatchesStops() throws Exception {
         try (LoopbackCluster cluster = new LoopbackCluster(3, dir, 4, c -> c)) {
