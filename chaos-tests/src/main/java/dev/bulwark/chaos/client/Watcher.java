@@ -87,12 +87,16 @@ public final class Watcher implements Runnable {
                     revision.accumulateAndGet(rev, Math::max);
                 }
             } else if (r.hasChange()) {
-                IdentityChange c = r.getChange();
-                event(c.getIdentity(), c.getRevision(), c.getType() == ChangeType.CHANGE_TYPE_RELEASED
-                        ? "released" : "allocated");
-                revision.accumulateAndGet(c.getRevision(), Math::max);
+                change(r.getChange());
+            } else if (r.hasChanges()) {
+                r.getChanges().getChangesList().forEach(this::change);
             }
         }
+    }
+
+    private void change(IdentityChange c) {
+        event(c.getIdentity(), c.getRevision(), c.getType() == ChangeType.CHANGE_TYPE_RELEASED ? "released" : "allocated");
+        revision.accumulateAndGet(c.getRevision(), Math::max);
     }
 
     private void event(Identity i, long rev, String kind) {

@@ -72,6 +72,14 @@ final class WatchCommand implements Callable<Integer> {
                             printSnapshot(snapshot.setMore(false).build());
                             snapshot.clear();
                         }
+                    } else if (w.hasChanges()) {
+                        for (IdentityChange change : w.getChanges().getChangesList()) {
+                            if (count != 0 && seen >= count) {
+                                break;
+                            }
+                            print(change);
+                            seen++;
+                        }
                     } else {
                         print(w.getChange());
                         seen++;

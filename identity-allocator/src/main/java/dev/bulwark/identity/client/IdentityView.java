@@ -239,17 +239,13 @@ public final class IdentityView implements AutoCloseable {
             snapshotParts = null;
             copy = next;
             applied = r.getSnapshot().getRevision();
-        } else {
-            IdentityChange c = r.getChange();
-            if (c.getType() == ChangeType.CHANGE_TYPE_ALLOCATED) {
-                put(copy, c.getIdentity());
-            } else if (c.getType() == ChangeType.CHANGE_TYPE_RELEASED) {
-                LabelSet labels = copy.byId().remove(c.getIdentity().getId());
-                if (labels != null) {
-                    copy.byLabels().remove(labels.canonical());
-                }
+        } else if (r.hasChanges()) {
+            applied = revision;
+            for (IdentityChange c : r.getChanges().getChangesList()) {
+                applied = apply(c);
             }
-            applied = c.getRevision();
+        } else {
+            applied = apply(r.getChange());
         }
         lock.lock();
         try {
@@ -259,6 +255,19 @@ public final class IdentityView implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Applies one change to the copy; returns its revision. */
+    private long apply(IdentityChange c) {
+        if (c.getType() == ChangeType.CHANGE_TYPE_ALLOCATED) {
+            put(copy, c.getIdentity());
+        } else if (c.getType() == ChangeType.CHANGE_TYPE_RELEASED) {
+            LabelSet labels = copy.byId().remove(c.getIdentity().getId());
+            if (labels != null) {
+                copy.byLabels().remove(labels.canonical());
+            }
+        }
+        return c.getRevision();
     }
 
     private static void put(Copy copy, Identity i) {

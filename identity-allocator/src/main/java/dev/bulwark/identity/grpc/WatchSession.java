@@ -4,6 +4,7 @@ import dev.bulwark.identity.IdentityChange;
 import dev.bulwark.identity.IdentityRecord;
 import dev.bulwark.identity.raft.ChangeFeed;
 import dev.bulwark.proto.identity.v1.Identity;
+import dev.bulwark.proto.identity.v1.IdentityChanges;
 import dev.bulwark.proto.identity.v1.IdentitySnapshot;
 import dev.bulwark.proto.identity.v1.WatchResponse;
 import io.grpc.Status;
@@ -23,6 +24,7 @@ final class WatchSession implements ChangeFeed.Listener {
 
     private static final Object RESET = new Object();
     static final int SNAPSHOT_PART_BYTES = 1 << 20;
+    static final int MAX_CHANGES_PER_MESSAGE = 1_000;
 
     private final ChangeFeed feed;
     private final ServerCallStreamObserver<WatchResponse> out;
@@ -76,16 +78,29 @@ final class WatchSession implements ChangeFeed.Listener {
                 if (next == null) {
                     continue;
                 }
-                if (next == RESET) {
-                    out.onError(Status.UNAVAILABLE.withDescription("replica reloaded its table from a snapshot; resume with from_revision = "
-                            + last).asRuntimeException());
-                    return;
+                // Whatever queued meanwhile goes out with it, in as few messages as fit (a burst of allocations).
+                List<Object> items = new ArrayList<>();
+                items.add(next);
+                queue.drainTo(items, MAX_CHANGES_PER_MESSAGE * 4);
+                List<IdentityChange> changes = new ArrayList<>();
+                for (Object item : items) {
+                    if (item instanceof IdentityChange c) {
+                        changes.add(c);
+                        continue;
+                    }
+                    last = send(changes, last);
+                    changes.clear();
+                    if (item == RESET) {
+                        out.onError(Status.UNAVAILABLE.withDescription("replica reloaded its table from a snapshot; resume with from_revision = "
+                                + last).asRuntimeException());
+                        return;
+                    }
+                    if (item instanceof Status st) {
+                        out.onError(st.asRuntimeException());
+                        return;
+                    }
                 }
-                if (next instanceof Status s) {
-                    out.onError(s.asRuntimeException());
-                    return;
-                }
-                last = send(List.of((IdentityChange) next), last);
+                last = send(changes, last);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -120,12 +135,39 @@ final class WatchSession implements ChangeFeed.Listener {
 
     /** Sends changes newer than {@code last}; returns the newest revision sent. */
     private long send(List<IdentityChange> changes, long last) {
+        List<dev.bulwark.proto.identity.v1.IdentityChange> fresh = new ArrayList<>();
         for (IdentityChange c : changes) {
             if (c.revision() > last) {
-                out.onNext(WatchResponse.newBuilder().setChange(ProtoMapping.toProto(c)).build());
+                fresh.add(ProtoMapping.toProto(c));
                 last = c.revision();
             }
         }
+        changeMessages(fresh, SNAPSHOT_PART_BYTES).forEach(out::onNext);
         return last;
+    }
+
+    /**
+     * Consecutive changes as messages of at most {@link #MAX_CHANGES_PER_MESSAGE} changes and about
+     * {@code maxBytes}: a lone change as {@code change}, several as {@code changes}.
+     */
+    static List<WatchResponse> changeMessages(List<dev.bulwark.proto.identity.v1.IdentityChange> changes, int maxBytes) {
+        List<WatchResponse> messages = new ArrayList<>();
+        int from = 0;
+        while (from < changes.size()) {
+            int to = from;
+            int bytes = 0;
+            while (to < changes.size() && to - from < MAX_CHANGES_PER_MESSAGE) {
+                int size = changes.get(to).getSerializedSize() + 8;
+                if (to > from && bytes + size > maxBytes) {
+                    break;
+                }
+                bytes += size;
+                to++;
+            }
+            messages.add(to - from == 1 ? WatchResponse.newBuilder().setChange(changes.get(from)).build()
+                    : WatchResponse.newBuilder().setChanges(IdentityChanges.newBuilder().addAllChanges(changes.subList(from, to))).build());
+            from = to;
+        }
+        return messages;
     }
 }

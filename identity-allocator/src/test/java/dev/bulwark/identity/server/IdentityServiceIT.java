@@ -10,6 +10,7 @@ import dev.bulwark.model.LabelSet;
 import dev.bulwark.proto.identity.v1.AllocateRequest;
 import dev.bulwark.proto.identity.v1.AllocateResponse;
 import dev.bulwark.proto.identity.v1.ChangeType;
+import dev.bulwark.proto.identity.v1.IdentityChange;
 import dev.bulwark.proto.identity.v1.IdentityServiceGrpc;
 import dev.bulwark.proto.identity.v1.Label;
 import dev.bulwark.proto.identity.v1.ListResponse;
@@ -131,11 +132,16 @@ class IdentityServiceIT {
     @Test
     void watchReplaysThenFollowsAndListPages() throws Exception {
         long from = client.allocate("n2", List.of(set("app=w0"))).getRevision();
-        LinkedBlockingQueue<WatchResponse> got = new LinkedBlockingQueue<>();
+        // Changes, whether they came one per message or several in one (a burst).
+        LinkedBlockingQueue<IdentityChange> got = new LinkedBlockingQueue<>();
         AutoCloseable watch = client.watch(from - 1, new StreamObserver<>() {
             @Override
             public void onNext(WatchResponse value) {
-                got.add(value);
+                if (value.hasChanges()) {
+                    got.addAll(value.getChanges().getChangesList());
+                } else {
+                    got.add(value.getChange());
+                }
             }
 
             @Override
@@ -147,14 +153,14 @@ class IdentityServiceIT {
             }
         });
         try {
-            WatchResponse first = got.poll(10, TimeUnit.SECONDS);
-            assertEquals(from, first.getChange().getRevision(), "replay starts right after from_revision");
+            IdentityChange first = got.poll(10, TimeUnit.SECONDS);
+            assertEquals(from, first.getRevision(), "replay starts right after from_revision");
             AllocateResponse live = client.allocate("n2", List.of(set("app=w1"), set("app=w2")));
             for (int i = 1; i <= 2; i++) {
-                WatchResponse next = got.poll(10, TimeUnit.SECONDS);
-                assertEquals(from + i, next.getChange().getRevision());
-                assertEquals(ChangeType.CHANGE_TYPE_ALLOCATED, next.getChange().getType());
-                assertEquals(live.getAllocations(i - 1).getId(), next.getChange().getIdentity().getId());
+                IdentityChange next = got.poll(10, TimeUnit.SECONDS);
+                assertEquals(from + i, next.getRevision());
+                assertEquals(ChangeType.CHANGE_TYPE_ALLOCATED, next.getType());
+                assertEquals(live.getAllocations(i - 1).getId(), next.getIdentity().getId());
             }
         } finally {
             watch.close();

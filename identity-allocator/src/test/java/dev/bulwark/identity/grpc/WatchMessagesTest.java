@@ -13,8 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** A Watch snapshot is split into messages under gRPC's message limit and loses or repeats nothing. */
-class SnapshotPartsTest {
+/**
+ * Watch messages: a snapshot is split into parts under gRPC's message limit, a burst of changes is packed
+ * into few messages; nothing is lost, repeated or reordered.
+ */
+class WatchMessagesTest {
 
     private static List<IdentityRecord> table(int n) {
         List<IdentityRecord> records = new ArrayList<>();
@@ -59,5 +62,40 @@ class SnapshotPartsTest {
         List<WatchResponse> parts = WatchSession.snapshotParts(9, table(4), 10);
         assertEquals(4, parts.size());
         parts.forEach(p -> assertEquals(1, p.getSnapshot().getIdentitiesCount()));
+    }
+
+    private static List<dev.bulwark.proto.identity.v1.IdentityChange> changes(int n) {
+        List<dev.bulwark.proto.identity.v1.IdentityChange> out = new ArrayList<>();
+        List<IdentityRecord> records = table(n);
+        for (int i = 0; i < n; i++) {
+            out.add(ProtoMapping.toProto(new dev.bulwark.identity.IdentityChange(100 + i,
+                    i % 7 == 6 ? dev.bulwark.identity.IdentityChange.Type.RELEASED : dev.bulwark.identity.IdentityChange.Type.ALLOCATED,
+                    records.get(i))));
+        }
+        return out;
+    }
+
+    @Test
+    void aBurstOfChangesIsPackedInOrderIntoBoundedMessages() {
+        List<dev.bulwark.proto.identity.v1.IdentityChange> burst = changes(2_500);
+        List<WatchResponse> messages = WatchSession.changeMessages(burst, WatchSession.SNAPSHOT_PART_BYTES);
+        assertEquals(3, messages.size(), "1,000 changes per message at most");
+        List<dev.bulwark.proto.identity.v1.IdentityChange> seen = new ArrayList<>();
+        for (WatchResponse m : messages) {
+            assertTrue(m.hasChanges());
+            assertTrue(m.getChanges().getChangesCount() <= WatchSession.MAX_CHANGES_PER_MESSAGE);
+            seen.addAll(m.getChanges().getChangesList());
+        }
+        assertEquals(burst, seen);
+        // A byte bound splits earlier; a lone change keeps the one-change form.
+        List<WatchResponse> small = WatchSession.changeMessages(burst.subList(0, 10), 300);
+        assertTrue(small.size() > 1, "messages: " + small.size());
+        assertEquals(burst.subList(0, 10), small.stream().flatMap(m -> m.hasChanges() ? m.getChanges().getChangesList().stream()
+                : java.util.stream.Stream.of(m.getChange())).toList());
+        List<WatchResponse> one = WatchSession.changeMessages(burst.subList(0, 1), WatchSession.SNAPSHOT_PART_BYTES);
+        assertEquals(1, one.size());
+        assertTrue(one.getFirst().hasChange());
+        assertEquals(burst.getFirst(), one.getFirst().getChange());
+        assertEquals(List.of(), WatchSession.changeMessages(List.of(), WatchSession.SNAPSHOT_PART_BYTES));
     }
 }
