@@ -13,12 +13,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One Watch stream: subscribes to the {@link ChangeFeed}, sends the snapshot or replay, then live
  * changes. The feed's listener only enqueues (bounded); one virtual thread per stream sends, so a slow
- * watcher never holds up the apply thread. A watcher that falls {@code maxQueued} changes behind is
- * ended with ABORTED and resumes from the last revision it saw.
+ * watcher never holds up the apply thread. The sender honours gRPC flow control (it waits while the
+ * transport is not ready) so a slow watcher's messages are not buffered without bound in this process;
+ * a watcher that falls {@code maxQueued} changes behind is ended with ABORTED and resumes from the last
+ * revision it saw.
  */
 final class WatchSession implements ChangeFeed.Listener {
 
@@ -30,6 +34,8 @@ final class WatchSession implements ChangeFeed.Listener {
     private final ServerCallStreamObserver<WatchResponse> out;
     private final LinkedBlockingQueue<Object> queue;
     private volatile boolean done;
+    private final ReentrantLock readyLock = new ReentrantLock();
+    private final Condition ready = readyLock.newCondition();
 
     WatchSession(ChangeFeed feed, ServerCallStreamObserver<WatchResponse> out, int maxQueued) {
         this.feed = feed;
@@ -42,7 +48,9 @@ final class WatchSession implements ChangeFeed.Listener {
         out.setOnCancelHandler(() -> {
             done = true;
             feed.unsubscribe(this);
+            wakeSender();
         });
+        out.setOnReadyHandler(this::wakeSender);
         Thread.ofVirtual().name("watch").start(() -> run(start));
     }
 
@@ -66,13 +74,15 @@ final class WatchSession implements ChangeFeed.Listener {
 
     private void run(ChangeFeed.Start start) {
         long last;
-        if (start.snapshot() != null) {
-            snapshotParts(start.snapshot().revision(), start.snapshot().all(), SNAPSHOT_PART_BYTES).forEach(out::onNext);
-            last = start.snapshot().revision();
-        } else {
-            last = send(start.replay(), 0);
-        }
         try {
+            if (start.snapshot() != null) {
+                for (WatchResponse part : snapshotParts(start.snapshot().revision(), start.snapshot().all(), SNAPSHOT_PART_BYTES)) {
+                    emit(part);
+                }
+                last = start.snapshot().revision();
+            } else {
+                last = send(start.replay(), 0);
+            }
             while (!done) {
                 Object next = queue.poll(1, TimeUnit.SECONDS);
                 if (next == null) {
@@ -133,8 +143,32 @@ final class WatchSession implements ChangeFeed.Listener {
         return parts;
     }
 
+    private void wakeSender() {
+        readyLock.lock();
+        try {
+            ready.signalAll();
+        } finally {
+            readyLock.unlock();
+        }
+    }
+
+    /** Sends one message once the transport is ready for it (nothing once the watcher is gone). */
+    private void emit(WatchResponse message) throws InterruptedException {
+        readyLock.lock();
+        try {
+            while (!out.isReady() && !done) {
+                ready.await(1, TimeUnit.SECONDS);
+            }
+        } finally {
+            readyLock.unlock();
+        }
+        if (!done) {
+            out.onNext(message);
+        }
+    }
+
     /** Sends changes newer than {@code last}; returns the newest revision sent. */
-    private long send(List<IdentityChange> changes, long last) {
+    private long send(List<IdentityChange> changes, long last) throws InterruptedException {
         List<dev.bulwark.proto.identity.v1.IdentityChange> fresh = new ArrayList<>();
         for (IdentityChange c : changes) {
             if (c.revision() > last) {
@@ -142,7 +176,9 @@ final class WatchSession implements ChangeFeed.Listener {
                 last = c.revision();
             }
         }
-        changeMessages(fresh, SNAPSHOT_PART_BYTES).forEach(out::onNext);
+        for (WatchResponse m : changeMessages(fresh, SNAPSHOT_PART_BYTES)) {
+            emit(m);
+        }
         return last;
     }
 
