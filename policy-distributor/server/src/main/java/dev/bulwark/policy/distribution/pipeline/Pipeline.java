@@ -4,6 +4,7 @@ import dev.bulwark.model.LabelSet;
 import dev.bulwark.policy.distribution.source.KubeObject;
 import dev.bulwark.policy.distribution.state.ClusterChange;
 import dev.bulwark.policy.distribution.state.ClusterState;
+import dev.bulwark.policy.distribution.stream.Backoff;
 import dev.bulwark.policy.distribution.stream.DistributionLoop;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * recompute after a short coalescing window, so a burst of events costs one recompute; the recompute
  * reads a snapshot of the {@link ObjectStore}. The diff against the previous desired state is what the
  * loop receives, so only agents whose view changed get anything, and a no-op relist publishes nothing.
- * When the identity service is unavailable the last state stays and the recompute is retried. Identities
+ * When the identity service is unavailable, or a recompute or its publish fails in any other way, the
+ * last state stays and the recompute is retried with backoff (and the failed change is diffed again). Identities
  * are cached by label set and only new label sets are allocated; every 60 s the cache is dropped so the
  * next recompute re-allocates (idempotently) and re-takes any reference the store let lapse.
  */
@@ -47,6 +49,9 @@ public final class Pipeline implements AutoCloseable {
     private long identityCacheFilledAt = System.nanoTime();
     private static final Duration IDENTITY_REFRESH = Duration.ofSeconds(60);
     private boolean scheduled;
+    private static final Backoff RETRY = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(5));
+    /** The wait before the next retry of a failed recompute; null after a success. Pipeline thread only. */
+    private Duration retry;
     /** Set once every source has delivered its initial objects; a compute after that is a complete state. */
     private volatile boolean sourcesSynced;
     private long recomputes;
@@ -110,18 +115,24 @@ public final class Pipeline implements AutoCloseable {
             Optional<ClusterState> next = compute(store.snapshot());
             if (next.isPresent()) {
                 ClusterChange change = ClusterChange.between(desired, next.get());
-                desired = next.get();
                 if (!change.isEmpty()) {
                     loop.publish(change).get(30, TimeUnit.SECONDS);
                 }
+                // Only now: after a failed or timed-out publish the next recompute diffs against what the
+                // loop was last known to hold, so the change is sent again instead of being lost.
+                desired = next.get();
+                retry = null;
                 if (complete) {
                     loop.serve();
                 }
             } else {
-                thread.schedule(this::schedule, 1, TimeUnit.SECONDS);
+                retryLater("identities unavailable");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (Exception e) {
             LOG.error("pipeline recompute failed; the last distributed state stays", e);
+            retryLater(e.toString());
         } finally {
             synchronized (this) {
                 recomputes++;
@@ -129,6 +140,21 @@ public final class Pipeline implements AutoCloseable {
                     idle.complete(null);
                 }
             }
+        }
+    }
+
+    /**
+     * Recomputes again after a delay (1 s, doubling to 5 s while it keeps failing) even if no object
+     * changes: once the inputs are quiet nothing else would, and the agents would keep a stale state.
+     */
+    private void retryLater(String why) {
+        Duration wait = retry == null ? RETRY.first() : retry;
+        retry = RETRY.after(wait);
+        LOG.info("recompute retried in {} ms ({})", wait.toMillis(), why);
+        try {
+            thread.schedule(this::schedule, wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            LOG.debug("pipeline stopped; no retry");
         }
     }
 

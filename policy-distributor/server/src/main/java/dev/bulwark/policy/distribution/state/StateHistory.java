@@ -155,6 +155,26 @@ public final class StateHistory {
         return Optional.empty();
     }
 
+    /**
+     * The retained revision whose view of {@code nodeName} an agent presenting {@code knownVersion} and
+     * {@code knownDigest} holds, or -1 when there is none (it needs a full state): the snapshot at its
+     * version when the digest agrees (or none was sent), else the newest snapshot with that digest (another
+     * replica, or an earlier run of this one, produced the version).
+     */
+    public long resumeRevision(String nodeName, long knownVersion, long knownDigest) {
+        if (knownVersion <= 0) {
+            return -1;
+        }
+        Optional<Snapshot> atVersion = at(knownVersion);
+        if (knownDigest == 0) {
+            return atVersion.map(Snapshot::revision).orElse(-1L);
+        }
+        if (atVersion.isPresent() && atVersion.get().nodeDigest(nodeName) == knownDigest) {
+            return atVersion.get().revision();
+        }
+        return matching(nodeName, knownDigest).map(Snapshot::revision).orElse(-1L);
+    }
+
     /** The newest retained snapshot in which {@code nodeName}'s view has {@code digest}. */
     public Optional<Snapshot> matching(String nodeName, long digest) {
         Iterator<Revision> it = revisions.descendingIterator();

@@ -5,6 +5,7 @@ import dev.bulwark.policy.distribution.state.Snapshot;
 import dev.bulwark.policy.distribution.state.StateHistory;
 import dev.bulwark.proto.policy.v1.PolicyDelta;
 import io.grpc.stub.ServerCallStreamObserver;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,10 +17,18 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link #pump} sends nothing while a delta is unacknowledged (changes meanwhile are coalesced: the
  *       next delta goes straight to the latest state), while the transport is not ready (flow control;
- *       {@code onReady} pumps again), or when the agent NACKed the current revision (no resend loop).</li>
+ *       {@code onReady} pumps again), or when the agent NACKed the node's current version (no resend
+ *       loop).</li>
+ *   <li>After a NACK the agent keeps its state. A newer version is sent on top of it; if none comes within
+ *       the retry delay ({@link StreamConfig#nackRetry}, doubling while it keeps rejecting), the agent gets a
+ *       full state: whatever it rejected, a full state does not depend on what it holds, and without it an
+ *       agent that rejected the last change of a quiet cluster would stay behind for good.</li>
  *   <li>An agent whose node's view did not change receives nothing.</li>
  *   <li>The agent's version and the local revision whose content it holds are tracked apart: after a
- *       replica change they differ, and versions stay strictly increasing for the agent.</li>
+ *       replica change they differ, and versions stay strictly increasing for the agent. When the agent
+ *       already holds the current view under a version below the node's (changes that cancelled out while
+ *       a delta was unacknowledged, or a resume by digest), an empty delta moves its version up to the
+ *       node's, so "acknowledged the node's current version" holds once changes stop.</li>
  * </ul>
  */
 final class AgentSession {
@@ -40,6 +49,12 @@ final class AgentSession {
     private boolean inSyncSent;
     private Inflight inflight;
     private long nackedNodeVersion = -1;
+    /** Set when the retry after a NACK is due: the next send is a full state. */
+    private boolean resendFull;
+    /** The wait before the next retry after a NACK; null while the agent has not rejected anything. */
+    private Duration nackRetry;
+    /** Counts NACKs and ACKs so a retry timer of an earlier rejection does nothing. */
+    private long nackRound;
     private String lastNack = "";
     private long deltasSent;
     private long fullStatesSent;
@@ -65,36 +80,31 @@ final class AgentSession {
         }
         StateHistory history = fanout.history();
         Snapshot cur = history.current();
-        if (nackedNodeVersion == cur.nodeVersion(nodeName)) {
-            return;
+        long nodeVersion = cur.nodeVersion(nodeName);
+        if (nackedNodeVersion == nodeVersion) {
+            return; // rejected: a newer version, or the retry timer, moves on
         }
-        if (heldRevision == cur.revision()) {
-            sendInSyncOnce();
-            return;
-        }
-        Optional<Snapshot> base = heldRevision < 0 ? Optional.empty() : history.at(heldRevision);
+        Optional<Snapshot> base = resendFull || heldRevision < 0 ? Optional.empty() : history.at(heldRevision);
         NodeDelta delta;
-        long fromIpcacheRevision;
+        long fromIpcacheRevision = -1;
         if (base.isEmpty()) {
             if (!fanout.fullStates().tryAcquire(this)) {
                 return; // queued: pumped again when a full-state slot frees
             }
             delta = NodeDelta.full(cur.view(nodeName));
-            fromIpcacheRevision = -1;
-        } else if (cur.nodeVersion(nodeName) <= base.get().revision()) {
-            heldRevision = cur.revision();
-            sendInSyncOnce();
-            return;
         } else {
-            delta = history.deltaFrom(base.get(), nodeName);
+            delta = nodeVersion <= base.get().revision() ? NodeDelta.NONE : history.deltaFrom(base.get(), nodeName);
             fromIpcacheRevision = base.get().ipcacheRevision();
             if (delta.isEmpty()) {
                 heldRevision = cur.revision();
-                sendInSyncOnce();
-                return;
+                if (agentVersion >= nodeVersion) {
+                    sendInSyncOnce();
+                    return;
+                }
+                // else: the agent holds the current view below the node's version; the empty delta moves it up
             }
         }
-        long version = Math.max(cur.nodeVersion(nodeName), agentVersion + 1);
+        long version = Math.max(nodeVersion, agentVersion + 1);
         history.observe(version);
         long baseVersion = delta.fullState() ? 0 : agentVersion;
         String nonce = baseVersion + "-" + version + (delta.fullState() ? "-f" : "");
@@ -102,7 +112,7 @@ final class AgentSession {
                 .setFullState(delta.fullState()).setProducedUnixMs(history.currentRevision().producedUnixMs())
                 .setStateDigest(cur.nodeDigest(nodeName)).build();
         EncodedMessage message = fanout.encoder().delta(delta, fromIpcacheRevision, cur.ipcacheRevision(), header);
-        inflight = new Inflight(nonce, version, cur.revision(), cur.nodeVersion(nodeName), System.nanoTime());
+        inflight = new Inflight(nonce, version, cur.revision(), nodeVersion, System.nanoTime());
         send(message, delta.fullState());
         deltasSent++;
         if (delta.fullState()) {
@@ -120,6 +130,10 @@ final class AgentSession {
         fanout.fullStates().release(this);
         fanout.listener().acked(nodeName, agentVersion, heldRevision, System.nanoTime());
         inflight = null;
+        nackedNodeVersion = -1;
+        resendFull = false;
+        nackRetry = null;
+        nackRound++;
         if (heldRevision == fanout.history().current().revision()) {
             sendInSyncOnce();
         }
@@ -135,10 +149,25 @@ final class AgentSession {
         nackedNodeVersion = inflight.nodeVersion();
         fanout.fullStates().release(this);
         lastNack = "version " + version + ": code " + code + ": " + message;
-        LOG.warn("node {} (agent {}) rejected version {}: code {}: {}; it keeps version {}; nothing is resent "
-                + "until a newer revision exists", nodeName, instanceId, version, code, message, agentVersion);
+        Duration wait = nackRetry == null ? fanout.nackRetry().first() : nackRetry;
+        nackRetry = fanout.nackRetry().after(wait);
+        long round = ++nackRound;
+        LOG.warn("node {} (agent {}) rejected version {}: code {}: {}; it keeps version {}; a newer version goes on top "
+                + "of it, else a full state in {} ms", nodeName, instanceId, version, code, message, agentVersion,
+                wait.toMillis());
         fanout.listener().nacked(nodeName, version, code, message);
         inflight = null;
+        fanout.timer().schedule(wait, () -> retryAfterNack(round));
+    }
+
+    /** The retry delay after a NACK has passed with nothing newer accepted: the agent gets a full state. */
+    private void retryAfterNack(long round) {
+        if (closed || round != nackRound || inflight != null) {
+            return;
+        }
+        resendFull = true;
+        nackedNodeVersion = -1;
+        pump();
     }
 
     /** Milliseconds the current delta has been unacknowledged, 0 if none. */
@@ -150,10 +179,18 @@ final class AgentSession {
         return inflight == null ? 0 : inflight.version();
     }
 
+    /**
+     * Status; its current version is the one the agent holds once it has the node's current view: the node's
+     * version, or above it when the agent came with a higher version (from another replica, or from this one
+     * before it restarted: versions never go down for an agent, and a snapshot's revision cannot be renumbered).
+     */
     AgentStatus status(long nowNanos) {
         Snapshot cur = fanout.history().current();
-        long lag = heldRevision < 0 ? cur.revision() : Math.max(0, cur.nodeVersion(nodeName) - heldRevision);
-        return new AgentStatus(nodeName, instanceId, agentVersion, cur.nodeVersion(nodeName), lag,
+        long nodeVersion = cur.nodeVersion(nodeName);
+        long lag = heldRevision < 0 ? cur.revision() : Math.max(0, nodeVersion - heldRevision);
+        long target = heldRevision == cur.revision() && nackedNodeVersion != nodeVersion
+                ? Math.max(nodeVersion, agentVersion) : Math.max(nodeVersion, agentVersion + 1);
+        return new AgentStatus(nodeName, instanceId, agentVersion, target, lag,
                 inflightMillis(nowNanos), resumed, deltasSent, fullStatesSent, bytesSent, nacks, lastNack);
     }
 

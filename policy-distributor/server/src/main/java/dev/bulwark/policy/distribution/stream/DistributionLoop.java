@@ -3,6 +3,7 @@ package dev.bulwark.policy.distribution.stream;
 import dev.bulwark.policy.distribution.state.ClusterChange;
 import dev.bulwark.policy.distribution.state.Snapshot;
 import dev.bulwark.policy.distribution.state.StateHistory;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -45,13 +46,13 @@ public final class DistributionLoop implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.history = new StateHistory(config.historyRevisions());
-        this.fanout = new Fanout(history, new WireEncoder(), listener, new FullStateGate(config.maxConcurrentFullStates()),
-                new ServingGate(true));
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "distribution-loop-" + config.replicaId());
             t.setDaemon(true);
             return t;
         });
+        this.fanout = new Fanout(history, new WireEncoder(), listener, new FullStateGate(config.maxConcurrentFullStates()),
+                new ServingGate(true), this::schedule, config.nackRetry());
         long period = Math.max(100, config.ackTimeout().toMillis() / 4);
         loop.scheduleWithFixedDelay(this::disconnectStalled, period, period, TimeUnit.MILLISECONDS);
     }
@@ -75,13 +76,33 @@ public final class DistributionLoop implements AutoCloseable {
         }
     }
 
+    /** Runs {@code task} on the loop after {@code delay} (dropped once the loop has stopped). */
+    private void schedule(Duration delay, Runnable task) {
+        try {
+            loop.schedule(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.error("distribution loop timer task failed", e);
+                }
+            }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopped) {
+            LOG.debug("distribution loop stopped; dropping a timer");
+        }
+    }
+
     /** Applies a change; completes with the new revision, or empty when nothing changed (nothing is sent). */
     public CompletableFuture<Optional<Long>> publish(ClusterChange change) {
         CompletableFuture<Optional<Long>> done = new CompletableFuture<>();
         execute(() -> {
-            Optional<StateHistory.Revision> revision = history.apply(change, clock.millis());
-            revision.ifPresent(this::fanOut);
-            done.complete(revision.map(r -> r.snapshot().revision()));
+            try {
+                Optional<StateHistory.Revision> revision = history.apply(change, clock.millis());
+                revision.ifPresent(this::fanOut);
+                done.complete(revision.map(r -> r.snapshot().revision()));
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e); // the pipeline learns at once and diffs the change again
+                throw e;
+            }
         });
         return done;
     }
@@ -100,7 +121,9 @@ public final class DistributionLoop implements AutoCloseable {
             if (fanout.serving().open()) {
                 LOG.info("replica {}: first state published; serving {} held agent streams", config.replicaId(),
                         sessions.values().stream().mapToInt(Set::size).sum());
-                sessions.values().forEach(set -> set.forEach(AgentSession::pump));
+                List<AgentSession> held = new ArrayList<>();
+                sessions.values().forEach(held::addAll);
+                held.forEach(this::pumpOrClose);
             }
         });
     }
@@ -146,17 +169,7 @@ public final class DistributionLoop implements AutoCloseable {
     AgentSession open(String nodeName, String instanceId, long knownVersion, long knownDigest,
                       io.grpc.stub.ServerCallStreamObserver<EncodedMessage> out) {
         history.observe(knownVersion);
-        long held = -1;
-        if (knownVersion > 0) {
-            Optional<Snapshot> atVersion = history.at(knownVersion);
-            if (knownDigest == 0) {
-                held = atVersion.map(Snapshot::revision).orElse(-1L);
-            } else if (atVersion.isPresent() && atVersion.get().nodeDigest(nodeName) == knownDigest) {
-                held = atVersion.get().revision();
-            } else {
-                held = history.matching(nodeName, knownDigest).map(Snapshot::revision).orElse(-1L);
-            }
-        }
+        long held = history.resumeRevision(nodeName, knownVersion, knownDigest);
         AgentSession session = new AgentSession(nodeName, instanceId, knownVersion, held, out, fanout);
         sessions.computeIfAbsent(nodeName, n -> new LinkedHashSet<>()).add(session);
         LOG.debug("node {} subscribed with version {}: {}", nodeName, knownVersion, held >= 0 ? "resume" : "full state");
@@ -174,14 +187,36 @@ public final class DistributionLoop implements AutoCloseable {
     }
 
     private void fanOut(StateHistory.Revision revision) {
+        List<AgentSession> affected = new ArrayList<>();
         if (revision.ipcacheChanged()) {
-            sessions.values().forEach(set -> set.forEach(AgentSession::pump));
+            sessions.values().forEach(affected::addAll);
         } else {
             for (String node : revision.changedNodes()) {
-                sessions.getOrDefault(node, Set.of()).forEach(AgentSession::pump);
+                affected.addAll(sessions.getOrDefault(node, Set.of()));
             }
         }
-        revisionObservers.forEach(o -> o.accept(revision.snapshot().revision()));
+        affected.forEach(this::pumpOrClose);
+        for (LongConsumer o : revisionObservers) {
+            try {
+                o.accept(revision.snapshot().revision());
+            } catch (RuntimeException e) {
+                LOG.warn("revision notice of {} failed", revision.snapshot().revision(), e);
+            }
+        }
+    }
+
+    /**
+     * Pumps one session; one that fails is closed (its agent resumes on reconnect) instead of leaving the
+     * sessions after it unpumped: they would wait for the next revision, which a quiet cluster never makes.
+     */
+    private void pumpOrClose(AgentSession session) {
+        try {
+            session.pump();
+        } catch (RuntimeException e) {
+            LOG.error("node {}: sending to agent {} failed; closing its stream", session.nodeName, session.instanceId, e);
+            session.close(io.grpc.Status.INTERNAL.withDescription("sending failed: " + e));
+            remove(session);
+        }
     }
 
     private void disconnectStalled() {

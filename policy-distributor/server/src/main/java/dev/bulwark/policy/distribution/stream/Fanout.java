@@ -2,7 +2,10 @@ package dev.bulwark.policy.distribution.stream;
 
 import dev.bulwark.policy.distribution.state.StateHistory;
 
-/** What every session on a loop shares: the history, the encoder, the listener and the gates. Loop-confined. */
+/**
+ * What every session on a loop shares: the history, the encoder, the listener, the gates and the loop's
+ * timer. Loop-confined.
+ */
 record Fanout(StateHistory history, WireEncoder encoder, DeliveryListener listener, FullStateGate fullStates,
-              ServingGate serving) {
+              ServingGate serving, LoopTimer timer, Backoff nackRetry) {
 }

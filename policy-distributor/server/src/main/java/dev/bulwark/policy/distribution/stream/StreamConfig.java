@@ -12,11 +12,20 @@ import java.time.Duration;
  * @param maxConcurrentFullStates full states unacknowledged at once; more agents needing one wait their
  *                         turn (a reconnect storm of fresh agents cannot exhaust memory or starve
  *                         resuming agents; distribution.md goal 5: 64)
+ * @param nackRetry        how long after a NACK the agent gets a full state when no newer version came first
+ *                         (1 s, doubling to 30 s while it keeps rejecting)
  */
-public record StreamConfig(int historyRevisions, Duration ackTimeout, String replicaId, int maxConcurrentFullStates) {
+public record StreamConfig(int historyRevisions, Duration ackTimeout, String replicaId, int maxConcurrentFullStates,
+                           Backoff nackRetry) {
+
+    public static final Backoff DEFAULT_NACK_RETRY = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
 
     public StreamConfig(int historyRevisions, Duration ackTimeout, String replicaId) {
         this(historyRevisions, ackTimeout, replicaId, 64);
+    }
+
+    public StreamConfig(int historyRevisions, Duration ackTimeout, String replicaId, int maxConcurrentFullStates) {
+        this(historyRevisions, ackTimeout, replicaId, maxConcurrentFullStates, DEFAULT_NACK_RETRY);
     }
 
     public StreamConfig {
@@ -31,6 +40,9 @@ public record StreamConfig(int historyRevisions, Duration ackTimeout, String rep
         }
         if (maxConcurrentFullStates < 1) {
             throw new IllegalArgumentException("maxConcurrentFullStates: must be at least 1, got " + maxConcurrentFullStates);
+        }
+        if (nackRetry == null) {
+            throw new IllegalArgumentException("nackRetry: required");
         }
     }
 

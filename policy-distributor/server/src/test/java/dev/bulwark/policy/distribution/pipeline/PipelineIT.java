@@ -143,6 +143,22 @@ class PipelineIT {
         await("retry after the outage", () -> n1.view().endpoints().containsKey("shop/db"));
     }
 
+    /**
+     * A recompute that fails with anything but "identities unavailable" (an allocator error, a bug) is
+     * retried by itself: the last input change of a quiet cluster must still reach the agents.
+     */
+    @Test
+    void aFailedRecomputeIsRetriedWithoutAnotherChange() throws Exception {
+        apply(pod("web", "web", "n1", "10.0.1.1"));
+        SimulatedAgent n1 = new SimulatedAgent("n1", "a1", channel, AgentBehaviour.HEALTHY, AgentEvents.NONE);
+        n1.connect();
+        awaitConverged(n1);
+        identities.failNext = new IllegalStateException("INTERNAL: the allocator answered 0 allocations for 1 label set");
+        apply(pod("db", "db", "n1", "10.0.1.2"));
+        await("retry after the failed recompute", () -> n1.view().endpoints().containsKey("shop/db"));
+        assertTrue(n1.view().ipcache().containsKey("10.0.1.2/32"));
+    }
+
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!condition.getAsBoolean()) {
