@@ -51,6 +51,8 @@ public record NodePolicyState(long version, Map<Cidr, Integer> ipcache, Map<Cidr
 
     static final int INVALID_ARGUMENT = 3;
     static final int FAILED_PRECONDITION = 9;
+    static final int INTERNAL = 13;
+    static final int DATA_LOSS = 15;
 
     public Outcome apply(PolicyDelta d) {
         if (!d.getFullState() && d.getBaseVersion() != version) {

@@ -48,6 +48,8 @@ public final class PolicyStreamClient implements AutoCloseable {
     private long nacks;
     private long reconnects;
     private String lastError = "";
+    /** True once a full state's digest matched ours: from then on deltas are checked against state_digest. */
+    private boolean digestsAgree;
 
     public PolicyStreamClient(Channel channel, String nodeName, String instanceId, StateApplier applier,
                               ScheduledExecutorService loop, Duration minBackoff, Duration maxBackoff,
@@ -122,23 +124,63 @@ public final class PolicyStreamClient implements AutoCloseable {
     private void onDelta(PolicyDelta d) {
         backoff = minBackoff; // a delta means the stream is healthy
         connected = true;
-        NodePolicyState.Outcome outcome = state.apply(d);
-        switch (outcome) {
-            case NodePolicyState.Outcome.Rejected r -> nack(d, r.rpcCode(), r.message());
-            case NodePolicyState.Outcome.Applied a -> {
-                try {
-                    applier.apply(state, a.next());
-                } catch (DatapathException e) {
-                    nack(d, e.rpcCode(), e.getMessage());
+        NodePolicyState next;
+        try {
+            NodePolicyState.Outcome outcome = state.apply(d);
+            switch (outcome) {
+                case NodePolicyState.Outcome.Rejected r -> {
+                    nack(d, r.rpcCode(), r.message());
                     return;
                 }
-                state = a.next();
-                acks++;
-                requests.onNext(AgentMessage.newBuilder().setAck(Ack.newBuilder().setNonce(d.getNonce())
-                        .setVersion(d.getVersion())).build());
-                onApplied.accept(state);
+                case NodePolicyState.Outcome.Applied a -> next = a.next();
             }
+            String diverged = divergence(d, next);
+            if (diverged != null) {
+                nack(d, NodePolicyState.DATA_LOSS, diverged);
+                return;
+            }
+            applier.apply(state, next);
+        } catch (DatapathException e) {
+            nack(d, e.rpcCode(), e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            // Unanswered, the distributor would wait for the ACK timeout (60 s) before anything moved again.
+            nack(d, NodePolicyState.INTERNAL, "applying version " + d.getVersion() + " failed: " + e);
+            return;
         }
+        state = next;
+        acks++;
+        requests.onNext(AgentMessage.newBuilder().setAck(Ack.newBuilder().setNonce(d.getNonce())
+                .setVersion(d.getVersion())).build());
+        onApplied.accept(state);
+    }
+
+    /**
+     * Why {@code next} is not the state the distributor meant ({@code state_digest} disagrees), or null. A
+     * delta applied to a base other than the one it was computed from would otherwise be acknowledged and
+     * the difference kept until that entry changes again; rejected, it makes the distributor send a full
+     * state. Checked only while digests have been seen to agree (the last full state matched): a full state
+     * is applied even when its digest differs (nothing else could be converged to), and then deltas are not
+     * judged by a digest this agent computes differently.
+     */
+    private String divergence(PolicyDelta d, NodePolicyState next) {
+        if (d.getStateDigest() == 0) {
+            return null;
+        }
+        long digest = next.digest();
+        if (d.getFullState()) {
+            if (digestsAgree && digest != d.getStateDigest()) {
+                lastError = "state digest of full state " + d.getVersion() + " differs from the distributor's; deltas are"
+                        + " no longer checked against it";
+            }
+            digestsAgree = digest == d.getStateDigest();
+            return null;
+        }
+        if (!digestsAgree || digest == d.getStateDigest()) {
+            return null;
+        }
+        return "state digest after applying version " + d.getVersion() + " on " + state.version() + " is "
+                + Long.toUnsignedString(digest) + ", the distributor's is " + Long.toUnsignedString(d.getStateDigest());
     }
 
     private void nack(PolicyDelta d, int code, String message) {

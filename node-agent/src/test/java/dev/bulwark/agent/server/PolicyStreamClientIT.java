@@ -122,6 +122,99 @@ class PolicyStreamClientIT {
         return loop.submit(() -> datapath.policyMap(endpoint).orElseThrow().read()).get();
     }
 
+    /**
+     * Once a full state's digest matched, a delta whose result differs from the distributor's stated digest
+     * (it was computed from a base this agent does not hold) is rejected with DATA_LOSS and nothing changes,
+     * so the distributor sends a full state instead of the difference staying. A full state whose digest
+     * differs is applied (nothing better exists) and turns the check off.
+     */
+    @Test
+    void aDeltaLeadingElsewhereThanTheDistributorsDigestIsRejected() throws Exception {
+        client.start();
+        next();
+        StreamObserver<DistributorMessage> s = distributor.sessions.take();
+        PolicyDelta.Builder full = PolicyDelta.newBuilder().setFullState(true)
+                .addIpcacheUpserts(IpcacheEntry.newBuilder().setPrefix("10.0.0.1/32").setIdentity(100))
+                .addEndpoints(EndpointDelta.newBuilder().setName("x/a").setIdentity(7).setReplace(true)
+                        .addAdds(entry(100, 80, Verdict.VERDICT_ALLOW)));
+        s.onNext(delta(full.clone().setVersion(1).setNonce("f1")));
+        assertEquals(1, next().getAck().getVersion());
+        long digest = client.state().digest();
+        s.onNext(delta(full.clone().setVersion(2).setNonce("f2").setStateDigest(digest)));
+        assertEquals(2, next().getAck().getVersion(), "digests agree");
+
+        s.onNext(delta(PolicyDelta.newBuilder().setVersion(3).setBaseVersion(2).setNonce("d3").setStateDigest(digest + 1)
+                .addIpcacheUpserts(IpcacheEntry.newBuilder().setPrefix("10.0.0.2/32").setIdentity(101))));
+        AgentMessage nack = next();
+        assertTrue(nack.hasNack(), nack.toString());
+        assertEquals(15, nack.getNack().getError().getCode());
+        assertTrue(nack.getNack().getError().getMessage().contains("state digest after applying version 3"),
+                nack.getNack().getError().getMessage());
+        assertEquals(2, client.state().version());
+        assertEquals(1, loop.submit(() -> datapath.ipcache().read().size()).get(), "nothing of it was applied");
+
+        s.onNext(delta(PolicyDelta.newBuilder().setVersion(4).setBaseVersion(2).setNonce("d4").setStateDigest(digest)));
+        assertEquals(4, next().getAck().getVersion(), "a delta whose result matches is applied");
+
+        s.onNext(delta(full.clone().setVersion(5).setNonce("f5").setStateDigest(digest + 7)));
+        assertEquals(5, next().getAck().getVersion(), "a full state is applied even when digests differ");
+        s.onNext(delta(PolicyDelta.newBuilder().setVersion(6).setBaseVersion(5).setNonce("d6").setStateDigest(digest + 9)));
+        assertEquals(6, next().getAck().getVersion(), "after that, digests are not used to judge deltas");
+        assertTrue(client.status().lastError().contains("no longer checked"), client.status().lastError());
+    }
+
+    /** A failure that is not the datapath's own (a bug) is answered with a NACK, not left for the ACK timeout. */
+    @Test
+    void anUnexpectedFailureWhileApplyingIsNacked() throws Exception {
+        client.close();
+        java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean(true);
+        dev.bulwark.agent.sync.NodeDatapath failing = new dev.bulwark.agent.sync.NodeDatapath() {
+            @Override
+            public dev.bulwark.agent.datapath.IpcacheMap ipcache() {
+                if (broken.get()) {
+                    throw new IllegalStateException("ipcache handle closed");
+                }
+                return datapath.ipcache();
+            }
+
+            @Override
+            public java.util.Optional<dev.bulwark.agent.datapath.PolicyMap> policyMap(String name) {
+                return datapath.policyMap(name);
+            }
+
+            @Override
+            public void setEndpointIdentity(String name, int identity) {
+                datapath.setEndpointIdentity(name, identity);
+            }
+
+            @Override
+            public dev.bulwark.agent.datapath.AuthMap auth() {
+                return datapath.auth();
+            }
+
+            @Override
+            public boolean enforcing() {
+                return false;
+            }
+        };
+        client = new PolicyStreamClient(channel, "node-1", "test", new StateApplier(failing), loop,
+                Duration.ofMillis(50), Duration.ofMillis(200), st -> { });
+        client.start();
+        next();
+        StreamObserver<DistributorMessage> s = distributor.sessions.take();
+        s.onNext(delta(PolicyDelta.newBuilder().setVersion(1).setFullState(true).setNonce("f1")
+                .addIpcacheUpserts(IpcacheEntry.newBuilder().setPrefix("10.0.0.1/32").setIdentity(100))));
+        AgentMessage nack = next();
+        assertTrue(nack.hasNack(), nack.toString());
+        assertEquals(13, nack.getNack().getError().getCode());
+        assertTrue(nack.getNack().getError().getMessage().contains("ipcache handle closed"), nack.getNack().getError().getMessage());
+        assertEquals(0, client.state().version());
+        broken.set(false);
+        s.onNext(delta(PolicyDelta.newBuilder().setVersion(2).setFullState(true).setNonce("f2")
+                .addIpcacheUpserts(IpcacheEntry.newBuilder().setPrefix("10.0.0.1/32").setIdentity(100))));
+        assertEquals(2, next().getAck().getVersion(), "the full state sent after the NACK is applied");
+    }
+
     @Test
     void acksAppliesNacksWithoutPartialApplyAndResumesAfterReconnect() throws Exception {
         client.start();
