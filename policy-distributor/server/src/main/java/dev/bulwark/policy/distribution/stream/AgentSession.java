@@ -49,6 +49,8 @@ final class AgentSession {
     private boolean inSyncSent;
     private Inflight inflight;
     private long nackedNodeVersion = -1;
+    /** The highest version the agent rejected (0 = none). */
+    private long rejectedVersion;
     /** Set when the retry after a NACK is due: the next send is a full state. */
     private boolean resendFull;
     /** The wait before the next retry after a NACK; null while the agent has not rejected anything. */
@@ -104,7 +106,8 @@ final class AgentSession {
                 // else: the agent holds the current view below the node's version; the empty delta moves it up
             }
         }
-        long version = Math.max(nodeVersion, agentVersion + 1);
+        // Above a version the agent rejected too: the next delta after a NACK never reuses its version.
+        long version = Math.max(Math.max(nodeVersion, agentVersion + 1), rejectedVersion + 1);
         history.observe(version);
         long baseVersion = delta.fullState() ? 0 : agentVersion;
         String nonce = baseVersion + "-" + version + (delta.fullState() ? "-f" : "");
@@ -147,6 +150,7 @@ final class AgentSession {
         }
         nacks++;
         nackedNodeVersion = inflight.nodeVersion();
+        rejectedVersion = Math.max(rejectedVersion, inflight.version());
         fanout.fullStates().release(this);
         lastNack = "version " + version + ": code " + code + ": " + message;
         Duration wait = nackRetry == null ? fanout.nackRetry().first() : nackRetry;
@@ -188,8 +192,9 @@ final class AgentSession {
         Snapshot cur = fanout.history().current();
         long nodeVersion = cur.nodeVersion(nodeName);
         long lag = heldRevision < 0 ? cur.revision() : Math.max(0, nodeVersion - heldRevision);
+        long next = Math.max(Math.max(nodeVersion, agentVersion + 1), rejectedVersion + 1);
         long target = heldRevision == cur.revision() && nackedNodeVersion != nodeVersion
-                ? Math.max(nodeVersion, agentVersion) : Math.max(nodeVersion, agentVersion + 1);
+                ? Math.max(nodeVersion, agentVersion) : next;
         return new AgentStatus(nodeName, instanceId, agentVersion, target, lag,
                 inflightMillis(nowNanos), resumed, deltasSent, fullStatesSent, bytesSent, nacks, lastNack);
     }

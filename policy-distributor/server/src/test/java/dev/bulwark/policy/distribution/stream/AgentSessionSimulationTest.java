@@ -217,6 +217,8 @@ class AgentSessionSimulationTest {
         Replica replica;
         AgentSession session;
         Stream stream;
+        /** The highest version rejected on the current stream: what follows on it must be newer. */
+        long rejected;
 
         Agent(String node, Replica replica) {
             this.node = node;
@@ -230,6 +232,7 @@ class AgentSessionSimulationTest {
         void connect(Replica to) {
             replica = to;
             stream = new Stream();
+            rejected = 0;
             long digest = version == 0 ? 0 : view.digest();
             to.history.observe(version);
             long held = to.history.resumeRevision(node, version, digest);
@@ -373,16 +376,19 @@ class AgentSessionSimulationTest {
                 return;
             }
             PolicyDelta d = a.stream.deltas.poll();
+            assertTrue(d.getVersion() > a.rejected, a.node + ": " + d.getNonce() + " after rejecting version " + a.rejected);
             boolean valid = d.getFullState() ? d.getVersion() != 0
                     : d.getBaseVersion() == a.version && d.getVersion() > a.version;
             if (!valid) {
                 note(a.node + " nacks " + d.getNonce() + " (holds " + a.version + ")");
+                a.rejected = Math.max(a.rejected, d.getVersion());
                 a.session.onNack(d.getNonce(), d.getVersion(), 9, "base_version " + d.getBaseVersion()
                         + " is not the held version " + a.version);
                 return;
             }
             if (!quiet && random.nextInt(8) == 0) {
                 note(a.node + " rejects " + d.getNonce());
+                a.rejected = Math.max(a.rejected, d.getVersion());
                 a.session.onNack(d.getNonce(), d.getVersion(), 8, "policy map full");
                 return;
             }
