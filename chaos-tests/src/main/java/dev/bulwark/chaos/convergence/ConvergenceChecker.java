@@ -6,6 +6,7 @@ import dev.bulwark.chaos.convergence.Observation.AgentRow;
 import dev.bulwark.chaos.convergence.Observation.AgentView;
 import dev.bulwark.chaos.convergence.Observation.DistributorView;
 import dev.bulwark.chaos.convergence.Observation.EndpointView;
+import dev.bulwark.chaos.convergence.Observation.HeldView;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,9 @@ import java.util.TreeSet;
  * Judges one {@link Observation}: every agent acknowledged its distributor's current version for its
  * node (lag 0), holds exactly the expected endpoints, each with the expected identity and
  * exactly the expected map entries, and its ipcache maps every pod address to the pod's identity with no
- * address of a vanished pod left. INVALID names every agent, endpoint and entry that differs; UNKNOWN when
+ * address of a vanished pod left. INVALID names every agent, endpoint and entry that differs (with what the
+ * agent's distributor holds for it when the observation carries that, and the stream's NACKs and last
+ * error for a version behind, so a failure says which side is wrong); UNKNOWN when
  * an agent or distributor could not be read or the expectation is incomplete and nothing was found wrong.
  * Pure and thread-safe.
  */
@@ -42,6 +45,7 @@ public final class ConvergenceChecker {
                 continue;
             }
             List<String> mine = new ArrayList<>();
+            Held held = new Held(o.held().get(a.agent()));
             version(a, o.distributors().get(a.distributor()), who, mine, unknown);
             if (o.expected().unknown().isEmpty()) {
                 Map<String, EndpointView> want = o.expected().byNode().getOrDefault(a.node(), Map.of());
@@ -51,30 +55,32 @@ public final class ConvergenceChecker {
                     EndpointView w = want.get(ep);
                     EndpointView h = a.endpoints().get(ep);
                     if (w == null) {
-                        mine.add(who + ": endpoint " + ep + " is attached but no such pod is on this node");
+                        mine.add(who + ": endpoint " + ep + " is attached but no such pod is on this node" + held.endpoint(ep));
                         continue;
                     }
                     endpoints++;
                     entries += w.entries().size();
                     if (h == null) {
-                        mine.add(who + ": endpoint " + ep + " is missing (" + w.entries().size() + " entries expected)");
+                        mine.add(who + ": endpoint " + ep + " is missing (" + w.entries().size() + " entries expected)"
+                                + held.endpoint(ep));
                         continue;
                     }
                     if (h.identity() != w.identity()) {
-                        mine.add(who + ": endpoint " + ep + " has identity " + h.identity() + ", expected " + w.identity());
+                        mine.add(who + ": endpoint " + ep + " has identity " + h.identity() + ", expected " + w.identity()
+                                + held.endpoint(ep));
                     }
                     for (String e : w.entries()) {
                         if (!h.entries().contains(e)) {
-                            mine.add(who + ": endpoint " + ep + " lacks entry " + e);
+                            mine.add(who + ": endpoint " + ep + " lacks entry " + e + held.entry(ep, e));
                         }
                     }
                     for (String e : h.entries()) {
                         if (!w.entries().contains(e)) {
-                            mine.add(who + ": endpoint " + ep + " has extra entry " + e);
+                            mine.add(who + ": endpoint " + ep + " has extra entry " + e + held.entry(ep, e));
                         }
                     }
                 }
-                ipcache(a, o.expected().podIpcache(), who, mine);
+                ipcache(a, o.expected().podIpcache(), who, mine, held);
             }
             if (mine.size() > PER_AGENT) {
                 int more = mine.size() - PER_AGENT;
@@ -131,23 +137,69 @@ public final class ConvergenceChecker {
         }
         if (a.version() != row.current() || row.acked() != row.current() || row.lag() != 0) {
             invalid.add(who + ": holds version " + a.version() + ", distributor " + d.replica() + " has the node at "
-                    + row.current() + " (acknowledged " + row.acked() + ", lag " + row.lag() + ")");
+                    + row.current() + " (acknowledged " + row.acked() + ", lag " + row.lag() + ", in flight "
+                    + row.inflightMs() + " ms, " + row.nacks() + " NACKs" + (row.lastNack().isEmpty() ? ""
+                    : ", last: " + row.lastNack()) + ")" + (a.stream().isEmpty() ? "" : "; agent stream: " + a.stream()));
         }
     }
 
-    private static void ipcache(AgentView a, Map<String, Long> want, String who, List<String> invalid) {
+    private static void ipcache(AgentView a, Map<String, Long> want, String who, List<String> invalid, Held held) {
         want.forEach((prefix, id) -> {
-            Long held = a.ipcache().get(prefix);
-            if (held == null) {
-                invalid.add(who + ": ipcache lacks " + prefix + " -> " + id);
-            } else if (!held.equals(id)) {
-                invalid.add(who + ": ipcache maps " + prefix + " to " + held + ", expected " + id);
+            Long has = a.ipcache().get(prefix);
+            if (has == null) {
+                invalid.add(who + ": ipcache lacks " + prefix + " -> " + id + held.prefix(prefix));
+            } else if (!has.equals(id)) {
+                invalid.add(who + ": ipcache maps " + prefix + " to " + has + ", expected " + id + held.prefix(prefix));
             }
         });
         a.ipcache().forEach((prefix, id) -> {
             if (prefix.startsWith(ClusterInputs.POD_RANGE_PREFIX) && !want.containsKey(prefix)) {
-                invalid.add(who + ": ipcache still maps " + prefix + " (no such pod) to " + id);
+                invalid.add(who + ": ipcache still maps " + prefix + " (no such pod) to " + id + held.prefix(prefix));
             }
         });
+    }
+
+    /**
+     * What the agent's distributor holds for the same item, appended to a difference: if the distributor
+     * holds what the agent holds, the distributor's own state is wrong; if it holds the expected value, the
+     * agent did not get it. Nothing when the distributor's state was not read.
+     */
+    private record Held(HeldView view) {
+
+        private String prefix(String prefix) {
+            if (view == null) {
+                return "";
+            }
+            if (view.error() != null) {
+                return " [" + view.distributor() + " unreadable: " + view.error() + "]";
+            }
+            Long id = view.ipcache().get(prefix);
+            return " [" + view.distributor() + " at " + view.version() + (id == null ? " does not map it" : " maps it to " + id)
+                    + "]";
+        }
+
+        private String endpoint(String endpoint) {
+            if (view == null) {
+                return "";
+            }
+            if (view.error() != null) {
+                return " [" + view.distributor() + " unreadable: " + view.error() + "]";
+            }
+            EndpointView e = view.endpoints().get(endpoint);
+            return " [" + view.distributor() + " at " + view.version() + (e == null ? " does not have it"
+                    : " has it with identity " + e.identity() + " and " + e.entries().size() + " entries") + "]";
+        }
+
+        private String entry(String endpoint, String entry) {
+            if (view == null) {
+                return "";
+            }
+            if (view.error() != null) {
+                return " [" + view.distributor() + " unreadable: " + view.error() + "]";
+            }
+            EndpointView e = view.endpoints().get(endpoint);
+            return " [" + view.distributor() + " at " + view.version() + (e == null ? " does not have the endpoint"
+                    : e.entries().contains(entry) ? " has this entry" : " does not have this entry") + "]";
+        }
     }
 }

@@ -90,6 +90,9 @@ public final class ConvergenceRun {
                     Watch end = observeUntilValid(history, stack, probes, current.get(), quiesceAt + cfg.settle().toNanos());
                     last = end.last();
                     Long convergedAt = end.convergedAt();
+                    // Read every time (one short probe stream per agent), so the diagnosis path runs in every
+                    // run and a failing one says for each difference whether the agent or its distributor is wrong.
+                    last = last.withHeld(held(stack, probes));
                     int observations = end.observations();
                     if (changer.failure() != null) {
                         throw new IllegalStateException("convergence: could not write the watched directory " + watch + ": "
@@ -170,6 +173,18 @@ public final class ConvergenceRun {
         }
         var ids = probes.lookup(new HashSet<>(ExpectedState.identityLabels(inputs).values()));
         return new Observation(as, ds, ExpectedState.compile(inputs, ids, EngineConfig.DEFAULT));
+    }
+
+    /**
+     * After the last observation: what each agent's distributor holds for the agent's node, so every
+     * difference the checker reports says whether the agent or its distributor is the wrong side.
+     */
+    private static Map<String, Observation.HeldView> held(Stack stack, Probes probes) {
+        Map<String, Observation.HeldView> out = new LinkedHashMap<>();
+        for (String a : stack.agentNames()) {
+            out.put(a, probes.held(stack.distributorOf(a), stack.nodeOf(a)));
+        }
+        return out;
     }
 
     private static CheckResult convergenceTime(Long convergedAt, long quiesceAt, long healAt, int observations,

@@ -14,12 +14,45 @@ import java.util.TreeSet;
  *
  * @param agents       agent name (a1, a2, ...) to its view
  * @param distributors replica id (d1, d2) to its view
+ * @param held         agent name to what its distributor holds for the agent's node (the full state it
+ *                     sends a new subscriber), read after the last observation so each difference says
+ *                     which side is wrong; empty for the observations before it
  */
-public record Observation(Map<String, AgentView> agents, Map<String, DistributorView> distributors, Expected expected) {
+public record Observation(Map<String, AgentView> agents, Map<String, DistributorView> distributors, Expected expected,
+                          Map<String, HeldView> held) {
 
     public Observation {
         agents = java.util.Collections.unmodifiableMap(new TreeMap<>(agents));
         distributors = java.util.Collections.unmodifiableMap(new TreeMap<>(distributors));
+        held = java.util.Collections.unmodifiableMap(new TreeMap<>(held));
+    }
+
+    public Observation(Map<String, AgentView> agents, Map<String, DistributorView> distributors, Expected expected) {
+        this(agents, distributors, expected, Map.of());
+    }
+
+    /** This observation with what the distributors hold for each agent's node. */
+    public Observation withHeld(Map<String, HeldView> byAgent) {
+        return new Observation(agents, distributors, expected, byAgent);
+    }
+
+    /**
+     * What a distributor holds for one node: the full state it sends an agent subscribing from scratch.
+     *
+     * @param error    why it could not be read (null when it was)
+     * @param version  the version of that full state
+     * @param ipcache  prefix to identity
+     */
+    public record HeldView(String distributor, String node, String error, long version,
+                           Map<String, EndpointView> endpoints, Map<String, Long> ipcache) {
+        public HeldView {
+            endpoints = java.util.Collections.unmodifiableMap(new TreeMap<>(endpoints));
+            ipcache = java.util.Collections.unmodifiableMap(new TreeMap<>(ipcache));
+        }
+
+        public static HeldView unreadable(String distributor, String node, String error) {
+            return new HeldView(distributor, node, error, 0, Map.of(), Map.of());
+        }
     }
 
     /** One endpoint's identity and map entries, each entry as {@link #entry} renders it. */
@@ -36,12 +69,20 @@ public record Observation(Map<String, AgentView> agents, Map<String, Distributor
      * @param error       why it could not be read (null when it was)
      * @param version     the version it acknowledged
      * @param ipcache     prefix to identity, as its datapath holds them
+     * @param stream      its stream client as {@code GET /v1/status} reports it (connected, ACKs, NACKs,
+     *                    reconnects, last error), "" when not read
      */
     public record AgentView(String agent, String node, String distributor, String error, long version,
-                            Map<String, EndpointView> endpoints, Map<String, Long> ipcache) {
+                            Map<String, EndpointView> endpoints, Map<String, Long> ipcache, String stream) {
         public AgentView {
             endpoints = java.util.Collections.unmodifiableMap(new TreeMap<>(endpoints));
             ipcache = java.util.Collections.unmodifiableMap(new TreeMap<>(ipcache));
+            stream = stream == null ? "" : stream;
+        }
+
+        public AgentView(String agent, String node, String distributor, String error, long version,
+                         Map<String, EndpointView> endpoints, Map<String, Long> ipcache) {
+            this(agent, node, distributor, error, version, endpoints, ipcache, "");
         }
 
         public static AgentView unreadable(String agent, String node, String distributor, String error) {
@@ -50,7 +91,10 @@ public record Observation(Map<String, AgentView> agents, Map<String, Distributor
     }
 
     /** One agent stream as a distributor's Status reports it. */
-    public record AgentRow(long acked, long current, long lag, long nacks, String lastNack) {
+    public record AgentRow(long acked, long current, long lag, long nacks, String lastNack, long inflightMs) {
+        public AgentRow(long acked, long current, long lag, long nacks, String lastNack) {
+            this(acked, current, lag, nacks, lastNack, 0);
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.bulwark.chaos.convergence.Observation.AgentRow;
 import dev.bulwark.chaos.convergence.Observation.AgentView;
 import dev.bulwark.chaos.convergence.Observation.DistributorView;
 import dev.bulwark.chaos.convergence.Observation.EndpointView;
+import dev.bulwark.chaos.convergence.Observation.HeldView;
 import dev.bulwark.model.Label;
 import dev.bulwark.model.LabelSet;
 import dev.bulwark.model.policy.Direction;
@@ -14,13 +15,23 @@ import dev.bulwark.model.policy.PolicyKey;
 import dev.bulwark.proto.identity.v1.IdentityServiceGrpc;
 import dev.bulwark.proto.identity.v1.LookupRequest;
 import dev.bulwark.proto.identity.v1.LookupResponse;
+import dev.bulwark.proto.policy.v1.AgentMessage;
 import dev.bulwark.proto.policy.v1.AgentState;
+import dev.bulwark.proto.policy.v1.AuthMode;
+import dev.bulwark.proto.policy.v1.DistributorMessage;
+import dev.bulwark.proto.policy.v1.EndpointDelta;
+import dev.bulwark.proto.policy.v1.MapEntry;
+import dev.bulwark.proto.policy.v1.MapKey;
+import dev.bulwark.proto.policy.v1.PolicyDelta;
 import dev.bulwark.proto.policy.v1.PolicyDistributionGrpc;
 import dev.bulwark.proto.policy.v1.StatusRequest;
 import dev.bulwark.proto.policy.v1.StatusResponse;
+import dev.bulwark.proto.policy.v1.Subscribe;
+import dev.bulwark.proto.policy.v1.Verdict;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -36,7 +47,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The harness's reads and the kubelet's writes, each with a deadline: distributor Status (gRPC), agent
@@ -78,7 +92,7 @@ public final class Probes implements AutoCloseable {
             Map<String, AgentRow> rows = new TreeMap<>();
             for (AgentState a : s.getAgentsList()) {
                 rows.put(a.getNodeName(), new AgentRow(a.getAckedVersion(), a.getCurrentVersion(), a.getLagRevisions(),
-                        a.getNacks(), a.getLastNack()));
+                        a.getNacks(), a.getLastNack(), a.getInflightMs()));
             }
             return new DistributorView(d, null, s.getRevision(), rows);
         } catch (StatusRuntimeException e) {
@@ -106,9 +120,82 @@ public final class Probes implements AutoCloseable {
             });
             Map<String, Long> ipcache = new TreeMap<>();
             doc.path("ipcache").properties().forEach(e -> ipcache.put(e.getKey(), e.getValue().asLong()));
-            return new AgentView(a, node, dist, null, doc.path("version").asLong(), endpoints, ipcache);
+            return new AgentView(a, node, dist, null, doc.path("version").asLong(), endpoints, ipcache, stream(a));
         } catch (IOException | RuntimeException e) {
             return AgentView.unreadable(a, node, dist, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /** The agent's stream client in one line, from {@code GET /v1/status} (for the checker's messages). */
+    private String stream(String a) {
+        try {
+            JsonNode s = JSON.readTree(get(a, "/v1/status"));
+            String error = s.path("lastError").asText("");
+            return (s.path("connected").asBoolean() ? "connected" : "not connected") + ", version "
+                    + s.path("version").asLong() + ", " + s.path("acks").asLong() + " ACKs, " + s.path("nacks").asLong()
+                    + " NACKs, " + s.path("reconnects").asLong() + " reconnects" + (error.isEmpty() ? "" : ", last error: " + error);
+        } catch (IOException | RuntimeException e) {
+            return "status unreadable: " + e.getMessage();
+        }
+    }
+
+    /**
+     * What distributor {@code d} holds for {@code node}: the full state it sends a subscriber that holds
+     * nothing (a probe stream of its own, closed after the first delta). Opens a second session for the node
+     * on that replica while it runs, so it is for diagnosis after the last observation only.
+     */
+    public HeldView held(String d, String node) {
+        CompletableFuture<PolicyDelta> first = new CompletableFuture<>();
+        StreamObserver<AgentMessage> requests = PolicyDistributionGrpc.newStub(channels.get(d)).stream(new StreamObserver<>() {
+            @Override
+            public void onNext(DistributorMessage m) {
+                if (m.hasDelta()) {
+                    first.complete(m.getDelta());
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                first.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                first.completeExceptionally(new IOException("stream ended before a full state"));
+            }
+        });
+        try {
+            requests.onNext(AgentMessage.newBuilder().setSubscribe(Subscribe.newBuilder().setNodeName(node)
+                    .setAgentInstanceId("chaos-convergence-probe")).build());
+            PolicyDelta full = first.get(Math.max(5_000, timeout.toMillis()), TimeUnit.MILLISECONDS);
+            Map<String, Long> ipcache = new TreeMap<>();
+            full.getIpcacheUpsertsList().forEach(e -> ipcache.put(e.getPrefix(), Integer.toUnsignedLong(e.getIdentity())));
+            Map<String, EndpointView> endpoints = new TreeMap<>();
+            for (EndpointDelta e : full.getEndpointsList()) {
+                TreeSet<String> entries = new TreeSet<>();
+                for (MapEntry me : e.getAddsList()) {
+                    MapKey k = me.getKey();
+                    entries.add(Observation.entry(new PolicyKey(k.getRemoteIdentity(),
+                            k.getDirection() == dev.bulwark.proto.policy.v1.Direction.DIRECTION_INGRESS ? Direction.INGRESS
+                                    : Direction.EGRESS, k.getProtocol(), k.getPort(), k.getPortPrefixLen()),
+                            new PolicyEntry(me.getValue().getVerdict() == Verdict.VERDICT_DENY, me.getValue().getProxyPort(),
+                                    me.getValue().getAuth() == AuthMode.AUTH_MODE_REQUIRED, "")));
+                }
+                endpoints.put(e.getName(), new EndpointView(Integer.toUnsignedLong(e.getIdentity()), entries));
+            }
+            return new HeldView(d, node, null, full.getVersion(), endpoints, ipcache);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return HeldView.unreadable(d, node, "interrupted");
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            return HeldView.unreadable(d, node, cause.getClass().getSimpleName() + ": " + cause.getMessage());
+        } finally {
+            try {
+                requests.onCompleted();
+            } catch (RuntimeException alreadyEnded) {
+                // the stream failed; nothing to close
+            }
         }
     }
 

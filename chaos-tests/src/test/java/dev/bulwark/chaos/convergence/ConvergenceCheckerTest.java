@@ -131,8 +131,54 @@ class ConvergenceCheckerTest {
         ds.put("d1", new DistributorView("d1", null, 11, rows));
         CheckResult r = ConvergenceChecker.check(new Observation(o.agents(), ds, o.expected()));
         assertEquals(Validity.INVALID, r.validity());
-        assertEquals(List.of("agent a1 (node w1): holds version 9, distributor d1 has the node at 11 (acknowledged 9, lag 2)"),
-                r.problems());
+        assertEquals(List.of("agent a1 (node w1): holds version 9, distributor d1 has the node at 11 (acknowledged 9, lag 2,"
+                + " in flight 0 ms, 0 NACKs)"), r.problems());
+    }
+
+    @Test
+    void aVersionBehindNamesTheLastNackAndWhatTheAgentsStreamSays() {
+        Observation o = observation(a -> a.agent().equals("a2") ? new AgentView(a.agent(), a.node(), a.distributor(), null,
+                a.version(), a.endpoints(), a.ipcache(), "connected, version 9, 4 ACKs, 1 NACKs, 0 reconnects") : a, 9);
+        Map<String, DistributorView> ds = new TreeMap<>(o.distributors());
+        ds.put("d2", new DistributorView("d2", null, 10, Map.of("w2",
+                new AgentRow(9, 10, 1, 1, "version 10: code 9: base_version 8 is not the held version 9", 0))));
+        CheckResult r = ConvergenceChecker.check(new Observation(o.agents(), ds, o.expected()));
+        assertEquals(List.of("agent a2 (node w2): holds version 9, distributor d2 has the node at 10 (acknowledged 9, lag 1,"
+                + " in flight 0 ms, 1 NACKs, last: version 10: code 9: base_version 8 is not the held version 9);"
+                + " agent stream: connected, version 9, 4 ACKs, 1 NACKs, 0 reconnects"), r.problems());
+    }
+
+    /**
+     * With what each distributor holds read in (a run that did not converge), every difference says which
+     * side is wrong: an entry the distributor holds too is on the agent's side; one it lacks as well is the
+     * distributor's own state.
+     */
+    @Test
+    void differencesSayWhetherTheDistributorHoldsTheSame() {
+        String[] lost = new String[1];
+        Observation o = observation(a -> {
+            if (!a.agent().equals("a1")) {
+                return a;
+            }
+            Map<String, Long> ip = new TreeMap<>(a.ipcache());
+            lost[0] = ip.keySet().stream().filter(p -> p.startsWith(ClusterInputs.POD_RANGE_PREFIX)).findFirst().orElseThrow();
+            ip.remove(lost[0]);
+            return new AgentView(a.agent(), a.node(), a.distributor(), null, a.version(), a.endpoints(), ip);
+        }, 9);
+        long id = expected.podIpcache().get(lost[0]);
+        Map<String, Long> distributorAlsoLacks = new TreeMap<>(expected.podIpcache());
+        distributorAlsoLacks.remove(lost[0]);
+        Observation behind = o.withHeld(Map.of("a1", new Observation.HeldView("d1", "w1", null, 9,
+                expected.byNode().get("w1"), expected.podIpcache())));
+        assertEquals(List.of("agent a1 (node w1): ipcache lacks " + lost[0] + " -> " + id + " [d1 at 9 maps it to " + id + "]"),
+                ConvergenceChecker.check(behind).problems(), "the agent did not get what its distributor holds");
+        Observation wrongAtTheSource = o.withHeld(Map.of("a1", new Observation.HeldView("d1", "w1", null, 9,
+                expected.byNode().get("w1"), distributorAlsoLacks)));
+        assertEquals(List.of("agent a1 (node w1): ipcache lacks " + lost[0] + " -> " + id + " [d1 at 9 does not map it]"),
+                ConvergenceChecker.check(wrongAtTheSource).problems(), "the distributor's own state lacks it");
+        Observation unreadable = o.withHeld(Map.of("a1", Observation.HeldView.unreadable("d1", "w1", "TimeoutException")));
+        assertTrue(ConvergenceChecker.check(unreadable).problems().getFirst().endsWith("[d1 unreadable: TimeoutException]"));
+        assertEquals(Validity.INVALID, ConvergenceChecker.check(behind).validity(), "annotations change no verdict");
     }
 
     @Test

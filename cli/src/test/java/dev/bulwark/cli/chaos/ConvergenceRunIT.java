@@ -52,5 +52,23 @@ class ConvergenceRunIT {
         String history = Files.readString(r.history());
         assertTrue(history.contains("\"f\":\"kill\"") && history.contains("\"detail\":\"d1\""), "d1 was killed");
         assertTrue(Files.readString(dir.resolve("convergence.json")).contains("\"endpoints\""));
+        // The diagnosis read after the last observation (what each distributor holds for its agent's node)
+        // works against the real processes: readable, and the same pod addresses as the converged agent.
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("convergence.json").toFile());
+        for (String agent : List.of("a1", "a2")) {
+            var held = json.path("held").path(agent);
+            assertTrue(held.path("error").isNull(), agent + ": " + held);
+            assertEquals(podAddresses(json.path("agents").path(agent).path("ipcache")), podAddresses(held.path("ipcache")), agent);
+        }
+    }
+
+    private static java.util.Map<String, Long> podAddresses(com.fasterxml.jackson.databind.JsonNode ipcache) {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        ipcache.properties().forEach(e -> {
+            if (e.getKey().startsWith(dev.bulwark.chaos.convergence.ClusterInputs.POD_RANGE_PREFIX)) {
+                out.put(e.getKey(), e.getValue().asLong());
+            }
+        });
+        return out;
     }
 }
