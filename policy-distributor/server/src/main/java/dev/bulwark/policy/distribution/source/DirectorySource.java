@@ -48,11 +48,16 @@ public final class DirectorySource implements AutoCloseable {
         this.settle = settle;
     }
 
-    /** Scans once (synchronously), then watches. */
+    /**
+     * Watches, then scans once (synchronously). In this order a file written while the first scan runs
+     * (after it listed the folder, or after it read that file) raises an event and is read again; the other
+     * way round such a change was seen only with the next one, and after the last change of a quiet folder
+     * never (a distributor restarted during a burst of changes kept a stale state: docs/chaos.md).
+     */
     public synchronized void start() throws IOException {
-        scan();
         watcher = FileSystems.getDefault().newWatchService();
         register(directory);
+        scan();
         thread = new Thread(this::watch, "directory-source");
         thread.setDaemon(true);
         thread.start();

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.bulwark.policy.distribution.pipeline.ObjectStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Collection;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -44,6 +47,52 @@ class DirectorySourceIT {
             await(() -> store.all(ObjectKind.NETWORK_POLICY).isEmpty());
             assertEquals(1, store.all(ObjectKind.NAMESPACE).size());
             assertTrue(store.rejections().stream().noneMatch(r -> r.where().contains("scenarios")), "subfolders are not read");
+        }
+    }
+
+    /**
+     * A file written while the first scan runs (after it listed the folder) is picked up. The watch used
+     * to be registered after the first scan, so such a change was seen only with the next one: a restarted
+     * chaos distributor whose first scan overlapped the last input changes kept a stale state for good.
+     */
+    @Test
+    void aChangeMadeDuringTheFirstScanIsNotLost() throws Exception {
+        Files.writeString(dir.resolve("ns.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n");
+        ObjectStore store = new ObjectStore(() -> { });
+        AtomicBoolean written = new AtomicBoolean();
+        ObjectSink sink = new ObjectSink() {
+            @Override
+            public void upsert(KubeObject object) {
+                store.upsert(object);
+            }
+
+            @Override
+            public void delete(KubeObject.Key key) {
+                store.delete(key);
+            }
+
+            @Override
+            public void replaceAll(ObjectKind kind, Collection<KubeObject> objects) {
+                if (written.compareAndSet(false, true)) {
+                    try { // the scan has read the folder; this change comes after it
+                        Files.writeString(dir.resolve(".np.tmp"), """
+                                apiVersion: networking.k8s.io/v1
+                                kind: NetworkPolicy
+                                metadata: {name: deny, namespace: shop}
+                                spec: {podSelector: {}}
+                                """);
+                        Files.move(dir.resolve(".np.tmp"), dir.resolve("np.yaml"), StandardCopyOption.ATOMIC_MOVE);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                store.replaceAll(kind, objects);
+            }
+        };
+        try (DirectorySource source = new DirectorySource(dir, sink, Duration.ofMillis(50))) {
+            source.start();
+            assertTrue(written.get());
+            await(() -> store.all(ObjectKind.NETWORK_POLICY).size() == 1);
         }
     }
 
