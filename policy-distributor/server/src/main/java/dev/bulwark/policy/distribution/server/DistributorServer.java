@@ -47,6 +47,9 @@ public final class DistributorServer implements AutoCloseable {
     private DistributionLoop loop;
     private Pipeline pipeline;
     private DevelopmentApiServer devServer;
+    /** Set by the background join; guarded by {@code this} with {@link #leaving}. */
+    private ReplicaCluster cluster;
+    private boolean leaving;
 
     private DistributorServer(DistributorConfig config) {
         this.config = config;
@@ -82,19 +85,20 @@ public final class DistributorServer implements AutoCloseable {
         // Agents may subscribe at once, but get nothing until the first complete state is published: an
         // empty state would wipe their maps (the chaos convergence workload saw 23 s of that).
         loop.holdUntilServing();
-        ReplicaCluster[] cluster = new ReplicaCluster[1];
         grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.listenHost(), config.listenPort()),
                         security.agents())
-                .addService(new PolicyStreamService(loop, authenticator,
-                        () -> cluster[0] == null ? List.of() : cluster[0].replicas()))
+                .addService(new PolicyStreamService(loop, authenticator, this::replicas))
                 .build().start();
         stack.push(() -> grpc.shutdown().awaitTermination(5, TimeUnit.SECONDS));
         if (config.cluster().isPresent()) {
             var cc = config.cluster().get();
-            cluster[0] = ReplicaCluster.join(new dev.bulwark.policy.distribution.cluster.ClusterConfig(cc.replicaId(),
-                    config.listenHost() + ":" + grpc.getPort(), cc.host(), cc.hazelcastPort(), cc.members(),
-                    cc.announceEvery()), loop);
-            stack.push(cluster[0]);
+            var clusterConfig = new dev.bulwark.policy.distribution.cluster.ClusterConfig(cc.replicaId(),
+                    config.listenHost() + ":" + grpc.getPort(), cc.host(), cc.hazelcastPort(), cc.members(), cc.announceEvery());
+            // In the background: the cluster is soft state (peer notices, the replica directory), and joining
+            // takes 5-20 s (Hazelcast waits before it joins, longer while peers still list this replica's
+            // previous run). A restarted replica serves its agents once its own first state is computed.
+            Thread.ofPlatform().daemon().name("distributor-cluster-join").start(() -> joinCluster(clusterConfig));
+            stack.push(this::leaveCluster);
         }
         GrpcIdentitySource identity = new GrpcIdentitySource(List.of(config.identityTarget().split(",")), Duration.ofSeconds(10),
                 security.identity());
@@ -120,6 +124,40 @@ public final class DistributorServer implements AutoCloseable {
             source.start(Duration.ofSeconds(60));
         }
         pipeline.sourcesSynced();
+    }
+
+    private void joinCluster(dev.bulwark.policy.distribution.cluster.ClusterConfig clusterConfig) {
+        long start = System.nanoTime();
+        try {
+            ReplicaCluster joined = ReplicaCluster.join(clusterConfig, loop);
+            synchronized (this) {
+                if (!leaving) {
+                    cluster = joined;
+                    LOG.info("replica {}: joined the distributor cluster in {} ms", config.replicaId(),
+                            (System.nanoTime() - start) / 1_000_000);
+                    return;
+                }
+            }
+            joined.close(); // stopped while joining
+        } catch (Exception e) {
+            LOG.error("replica {}: could not join the distributor cluster; serving without peers", config.replicaId(), e);
+        }
+    }
+
+    private void leaveCluster() {
+        ReplicaCluster joined;
+        synchronized (this) {
+            leaving = true;
+            joined = cluster;
+            cluster = null;
+        }
+        if (joined != null) {
+            joined.close();
+        }
+    }
+
+    private synchronized List<dev.bulwark.proto.policy.v1.ReplicaState> replicas() {
+        return cluster == null ? List.of() : cluster.replicas();
     }
 
     /** The API server client for Kubernetes sources (starting the development server first); null for a directory. */
