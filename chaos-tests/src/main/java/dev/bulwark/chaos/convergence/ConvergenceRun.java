@@ -49,6 +49,13 @@ public final class ConvergenceRun {
 
     public static RunResult run(ConvergenceConfig cfg) throws IOException, InterruptedException {
         Path watch = Files.createDirectories(cfg.runDir().resolve("watch"));
+        // A run in an earlier run's directory (a replay of its seed) starts from this run's inputs only: the
+        // distributors would read the earlier run's leftover manifests too and never match the expectation.
+        try (var leftovers = Files.list(watch)) {
+            for (Path old : leftovers.filter(Files::isRegularFile).toList()) {
+                Files.delete(old);
+            }
+        }
         SplittableRandom root = new SplittableRandom(cfg.seed());
         SplittableRandom changes = root.split();
         AtomicReference<ClusterInputs> current = new AtomicReference<>(InputGenerator.initial(cfg.agents(), changes));

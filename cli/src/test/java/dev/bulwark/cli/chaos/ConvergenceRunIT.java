@@ -35,6 +35,13 @@ class ConvergenceRunIT {
         // Kept under target/ (logs, history, report, convergence.json) so a failure can be read afterwards.
         Path dir = Path.of("target", "convergence-it", Long.toString(seed)).toAbsolutePath();
         System.out.println("convergence seed " + seed + " (replay: -Dbulwark.seed=" + seed + ")");
+        if (Files.exists(dir)) { // a replay: the earlier run's allocator data and manifests must not leak in
+            try (var walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
         ConvergenceConfig cfg = new ConvergenceConfig(Duration.ofSeconds(20), 4, seed, 2, Set.of(), Duration.ofSeconds(2),
                 17_600, dir, ConvergenceChaosRun.launcher(), Duration.ofSeconds(60),
                 List.of(new Fault(FaultKind.KILL, "d1", Duration.ofSeconds(3), Duration.ofSeconds(7)),
