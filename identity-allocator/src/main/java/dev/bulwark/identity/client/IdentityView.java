@@ -18,8 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -45,9 +43,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Thread model: any thread may look up (and blocks until the copy has caught up, at most the
  * client's call timeout); the watch updates the copy on gRPC's threads; the revision read runs on a
- * virtual thread. Joining a revision read is lock-free (an atomic slot for the next read's future and
- * an atomic "a read is running" flag); waiting for the copy to catch up uses {@code lock} and its
- * condition, signalled by the watch.
+ * virtual thread; the waiters and the revision-read state are guarded by {@code lock}.
  */
 public final class IdentityView implements AutoCloseable {
 
@@ -68,19 +64,15 @@ public final class IdentityView implements AutoCloseable {
     private volatile Copy snapshotParts;
     /** Revision the copy has applied up to; -1 before the first snapshot. */
     private volatile long revision = -1;
-    /**
-     * Lookups waiting for the next revision read (which has not started yet). Lock-free: with a thousand
-     * concurrent lookups, taking {@code lock} once per lookup here was a convoy.
-     */
-    private final AtomicReference<CompletableFuture<Long>> nextRead = new AtomicReference<>();
+    /** Lookups waiting for the next revision read (which has not started yet). */
+    private CompletableFuture<Long> nextRead;
     /**
      * One revision read at a time: two in flight were measured slower (same run, loaded machine: 10,457-14,063
      * against 12,895-18,719 lookups/s with one view and 64 threads), because each read then serves fewer lookups.
-     * Whoever sets it from false to true starts the next read.
      */
-    private final AtomicBoolean reading = new AtomicBoolean();
+    private boolean reading;
     private AutoCloseable watch;
-    private volatile boolean closed;
+    private boolean closed;
     private String watchProblem = "watch not started";
 
     private IdentityView(IdentityClient client) {
@@ -147,59 +139,45 @@ public final class IdentityView implements AutoCloseable {
         }
     }
 
-    /**
-     * The revision read this lookup shares: the next one to start, never one already in flight. A lookup
-     * that finds future F in {@link #nextRead} saw it before the reader took it out, and the reader starts
-     * F's read only after taking it out, so F's read starts after the lookup did.
-     */
+    /** The revision read this lookup shares: the next one to start, never one already in flight. */
     private CompletableFuture<Long> joinNextRead() {
-        CompletableFuture<Long> mine = nextRead.get();
-        if (mine == null) {
-            CompletableFuture<Long> fresh = new CompletableFuture<>();
-            mine = nextRead.compareAndExchange(null, fresh);
-            if (mine == null) {
-                mine = fresh;
-            }
-        }
-        // Published the future first, then checks the flag; the reader clears the flag, then checks for a
-        // future: one of the two sees the other, so a waiting lookup always has a read coming.
-        if (!reading.get() && reading.compareAndSet(false, true)) {
-            startRead();
-        }
-        return mine;
-    }
-
-    /** Called by the one thread that set {@link #reading}: the waiting lookups' read starts now. */
-    private void startRead() {
-        CompletableFuture<Long> read = nextRead.getAndSet(null);
-        if (read == null || closed) {
-            if (read != null) {
-                read.completeExceptionally(Status.CANCELLED.withDescription("identity view closed").asRuntimeException());
-            }
-            readDone();
-            return;
-        }
+        lock.lock();
         try {
-            threads.execute(() -> {
-                try {
-                    read.complete(client.readRevision());
-                } catch (RuntimeException e) {
-                    read.completeExceptionally(e);
-                } finally {
-                    readDone();
-                }
-            });
-        } catch (RejectedExecutionException stopped) {
-            read.completeExceptionally(Status.CANCELLED.withDescription("identity view closed").asRuntimeException());
-            readDone();
+            if (nextRead == null) {
+                nextRead = new CompletableFuture<>();
+            }
+            CompletableFuture<Long> mine = nextRead;
+            if (!reading) {
+                startRead();
+            }
+            return mine;
+        } finally {
+            lock.unlock();
         }
     }
 
-    private void readDone() {
-        reading.set(false);
-        if (nextRead.get() != null && reading.compareAndSet(false, true)) {
-            startRead();
-        }
+    /** Called holding {@code lock}: the waiting lookups' read starts now; later lookups wait for the next. */
+    private void startRead() {
+        CompletableFuture<Long> read = nextRead;
+        nextRead = null;
+        reading = true;
+        threads.execute(() -> {
+            try {
+                read.complete(client.readRevision());
+            } catch (RuntimeException e) {
+                read.completeExceptionally(e);
+            } finally {
+                lock.lock();
+                try {
+                    reading = false;
+                    if (nextRead != null && !closed) {
+                        startRead();
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
+        });
     }
 
     private void startWatch(long from) {
