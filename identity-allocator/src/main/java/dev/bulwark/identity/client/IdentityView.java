@@ -161,23 +161,29 @@ public final class IdentityView implements AutoCloseable {
         CompletableFuture<Long> read = nextRead;
         nextRead = null;
         reading = true;
-        threads.execute(() -> {
-            try {
-                read.complete(client.readRevision());
-            } catch (RuntimeException e) {
-                read.completeExceptionally(e);
-            } finally {
-                lock.lock();
+        try {
+            threads.execute(() -> {
                 try {
-                    reading = false;
-                    if (nextRead != null && !closed) {
-                        startRead();
-                    }
+                    read.complete(client.readRevision());
+                } catch (RuntimeException e) {
+                    read.completeExceptionally(e);
                 } finally {
-                    lock.unlock();
+                    lock.lock();
+                    try {
+                        reading = false;
+                        if (nextRead != null && !closed) {
+                            startRead();
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
                 }
-            }
-        });
+            });
+        } catch (RejectedExecutionException stopped) {
+            // Closed: fail these lookups; left "reading", every later lookup would wait for a read that never starts.
+            reading = false;
+            read.completeExceptionally(Status.CANCELLED.withDescription("identity view closed").asRuntimeException());
+        }
     }
 
     private void startWatch(long from) {

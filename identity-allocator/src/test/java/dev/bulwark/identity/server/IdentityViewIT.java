@@ -1,11 +1,14 @@
 package dev.bulwark.identity.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bulwark.identity.client.IdentityClient;
 import dev.bulwark.identity.client.IdentityView;
 import dev.bulwark.model.LabelSet;
+import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -106,6 +109,13 @@ class IdentityViewIT {
                         }
                     }
                     assertEquals(Optional.of(bigSet(29, 999)), view.labelsOf(ids.getLast()));
+                }
+                IdentityView closed = IdentityView.open(reader);
+                closed.close();
+                // A lookup on a closed view fails at once; it used to leave every later lookup waiting for good.
+                for (int i = 0; i < 2; i++) {
+                    assertTimeoutPreemptively(Duration.ofSeconds(10),
+                            () -> assertThrows(StatusRuntimeException.class, () -> closed.idOf(bigSet(0, 0))));
                 }
             }
         }
