@@ -210,8 +210,13 @@ final class AgentSession {
         long nodeVersion = cur.nodeVersion(nodeName);
         long lag = heldRevision < 0 ? cur.revision() : Math.max(0, nodeVersion - heldRevision);
         long next = Math.max(Math.max(nodeVersion, agentVersion + 1), rejectedVersion + 1);
-        long target = heldRevision == cur.revision() && nackedNodeVersion != nodeVersion
-                ? Math.max(nodeVersion, agentVersion) : next;
+        // In sync when the agent holds the node's current view (its revision is at or past the node's last
+        // change) and nothing is pending. Not "holds the current revision": revisions that changed only other
+        // nodes do not pump this session, so heldRevision may trail the current revision while the agent is in
+        // sync; reading that as "behind" reported the agent one version behind for good (ConvergenceRunIT).
+        boolean inSync = heldRevision >= 0 && heldRevision >= nodeVersion && inflight == null && !resendFull
+                && nackedNodeVersion != nodeVersion;
+        long target = inSync ? Math.max(nodeVersion, agentVersion) : next;
         return new AgentStatus(nodeName, instanceId, agentVersion, target, lag,
                 inflightMillis(nowNanos), resumed, deltasSent, fullStatesSent, bytesSent, nacks, lastNack);
     }
