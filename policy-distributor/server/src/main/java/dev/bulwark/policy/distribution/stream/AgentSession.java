@@ -174,23 +174,6 @@ final class AgentSession {
         pump();
     }
 
-    /**
-     * Whether the agent lacks the node's current view or version with nothing in flight, and nothing
-     * (a NACK's retry timer, flow control, a held replica) accounts for it: every change pumps the
-     * sessions it affects, so this should not happen; the loop's periodic check pumps such a session.
-     */
-    boolean idleBehind() {
-        if (closed || inflight != null || !out.isReady() || !fanout.serving().isOpen()) {
-            return false;
-        }
-        long nodeVersion = fanout.history().current().nodeVersion(nodeName);
-        return nackedNodeVersion != nodeVersion && (heldRevision < nodeVersion || agentVersion < nodeVersion);
-    }
-
-    long agentVersion() {
-        return agentVersion;
-    }
-
     /** Milliseconds the current delta has been unacknowledged, 0 if none. */
     long inflightMillis(long nowNanos) {
         return inflight == null ? 0 : (nowNanos - inflight.sentAtNanos()) / 1_000_000;

@@ -53,8 +53,8 @@ public final class DistributionLoop implements AutoCloseable {
         });
         this.fanout = new Fanout(history, new WireEncoder(), listener, new FullStateGate(config.maxConcurrentFullStates()),
                 new ServingGate(true), this::schedule, config.nackRetry());
-        long period = Math.max(100, Math.min(5_000, config.ackTimeout().toMillis() / 4));
-        loop.scheduleWithFixedDelay(this::checkSessions, period, period, TimeUnit.MILLISECONDS);
+        long period = Math.max(100, config.ackTimeout().toMillis() / 4);
+        loop.scheduleWithFixedDelay(this::disconnectStalled, period, period, TimeUnit.MILLISECONDS);
     }
 
     public StreamConfig config() {
@@ -216,27 +216,6 @@ public final class DistributionLoop implements AutoCloseable {
             LOG.error("node {}: sending to agent {} failed; closing its stream", session.nodeName, session.instanceId, e);
             session.close(io.grpc.Status.INTERNAL.withDescription("sending failed: " + e));
             remove(session);
-        }
-    }
-
-    /**
-     * Periodically: disconnects agents that do not acknowledge, and pumps any idle session that is behind
-     * its node's version. The second is a safety net, not the protocol: changes pump the sessions they
-     * affect, but in one CI run (ConvergenceRunIT, seed 43844919576429) an agent resumed on a restarted
-     * replica stayed one version behind with nothing in flight and no NACK until the check gave up, and the
-     * missed pump was not found. Logged, so a recurrence shows.
-     */
-    private void checkSessions() {
-        disconnectStalled();
-        List<AgentSession> behind = new ArrayList<>();
-        sessions.values().forEach(set -> set.stream().filter(AgentSession::idleBehind).forEach(behind::add));
-        for (AgentSession s : behind) {
-            long had = s.agentVersion();
-            pumpOrClose(s);
-            if (s.inflightVersion() != 0) {
-                LOG.warn("node {}: agent {} was at version {}, behind the node's {}, with nothing in flight; sent version {}",
-                        s.nodeName, s.instanceId, had, history.current().nodeVersion(s.nodeName), s.inflightVersion());
-            }
         }
     }
 
