@@ -64,13 +64,7 @@ public final class DistributionLoop implements AutoCloseable {
     /** Runs {@code task} on the loop. */
     public void execute(Runnable task) {
         try {
-            loop.execute(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    LOG.error("distribution loop task failed", e);
-                }
-            });
+            loop.execute(logged(task, "distribution loop task"));
         } catch (RejectedExecutionException stopped) {
             LOG.debug("distribution loop stopped; dropping a late callback");
         }
@@ -79,16 +73,21 @@ public final class DistributionLoop implements AutoCloseable {
     /** Runs {@code task} on the loop after {@code delay} (dropped once the loop has stopped). */
     private void schedule(Duration delay, Runnable task) {
         try {
-            loop.schedule(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    LOG.error("distribution loop timer task failed", e);
-                }
-            }, delay.toMillis(), TimeUnit.MILLISECONDS);
+            loop.schedule(logged(task, "distribution loop timer task"), delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException stopped) {
             LOG.debug("distribution loop stopped; dropping a timer");
         }
+    }
+
+    /** {@code task}, with a failure logged instead of ending the loop's thread. */
+    private static Runnable logged(Runnable task, String what) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("{} failed", what, e);
+            }
+        };
     }
 
     /** Applies a change; completes with the new revision, or empty when nothing changed (nothing is sent). */
