@@ -1,5 +1,6 @@
 package dev.bulwark.identity.grpc;
 
+import com.google.protobuf.MessageLite;
 import dev.bulwark.identity.IdentityChange;
 import dev.bulwark.identity.IdentityRecord;
 import dev.bulwark.identity.raft.ChangeFeed;
@@ -125,22 +126,42 @@ final class WatchSession implements ChangeFeed.Listener {
      * identities, and the watcher then never started.
      */
     static List<WatchResponse> snapshotParts(long revision, Iterable<IdentityRecord> table, int partBytes) {
-        List<WatchResponse> parts = new ArrayList<>();
-        IdentitySnapshot.Builder part = IdentitySnapshot.newBuilder().setRevision(revision);
-        int bytes = 0;
-        for (IdentityRecord r : table) {
-            Identity identity = ProtoMapping.toProto(r);
-            int size = identity.getSerializedSize() + 8; // field tag and length prefix
-            if (bytes > 0 && bytes + size > partBytes) {
-                parts.add(WatchResponse.newBuilder().setSnapshot(part.setMore(true)).build());
-                part = IdentitySnapshot.newBuilder().setRevision(revision);
-                bytes = 0;
-            }
-            part.addIdentities(identity);
-            bytes += size;
+        List<Identity> identities = new ArrayList<>();
+        table.forEach(r -> identities.add(ProtoMapping.toProto(r)));
+        List<List<Identity>> parts = chunks(identities, partBytes, Integer.MAX_VALUE);
+        if (parts.isEmpty()) {
+            parts = List.of(List.of());
         }
-        parts.add(WatchResponse.newBuilder().setSnapshot(part.setMore(false)).build());
-        return parts;
+        List<WatchResponse> messages = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            messages.add(WatchResponse.newBuilder().setSnapshot(IdentitySnapshot.newBuilder().setRevision(revision)
+                    .addAllIdentities(parts.get(i)).setMore(i < parts.size() - 1)).build());
+        }
+        return messages;
+    }
+
+    /**
+     * Consecutive runs of {@code items}, each of at most {@code maxCount} items and about {@code maxBytes}
+     * (an item larger than that alone); empty for no items.
+     */
+    static <T extends MessageLite> List<List<T>> chunks(List<T> items, int maxBytes, int maxCount) {
+        List<List<T>> chunks = new ArrayList<>();
+        int from = 0;
+        while (from < items.size()) {
+            int to = from;
+            int bytes = 0;
+            while (to < items.size() && to - from < maxCount) {
+                int size = items.get(to).getSerializedSize() + 8; // field tag and length prefix
+                if (to > from && bytes + size > maxBytes) {
+                    break;
+                }
+                bytes += size;
+                to++;
+            }
+            chunks.add(items.subList(from, to));
+            from = to;
+        }
+        return chunks;
     }
 
     private void wakeSender() {
@@ -188,21 +209,9 @@ final class WatchSession implements ChangeFeed.Listener {
      */
     static List<WatchResponse> changeMessages(List<dev.bulwark.proto.identity.v1.IdentityChange> changes, int maxBytes) {
         List<WatchResponse> messages = new ArrayList<>();
-        int from = 0;
-        while (from < changes.size()) {
-            int to = from;
-            int bytes = 0;
-            while (to < changes.size() && to - from < MAX_CHANGES_PER_MESSAGE) {
-                int size = changes.get(to).getSerializedSize() + 8;
-                if (to > from && bytes + size > maxBytes) {
-                    break;
-                }
-                bytes += size;
-                to++;
-            }
-            messages.add(to - from == 1 ? WatchResponse.newBuilder().setChange(changes.get(from)).build()
-                    : WatchResponse.newBuilder().setChanges(IdentityChanges.newBuilder().addAllChanges(changes.subList(from, to))).build());
-            from = to;
+        for (List<dev.bulwark.proto.identity.v1.IdentityChange> run : chunks(changes, maxBytes, MAX_CHANGES_PER_MESSAGE)) {
+            messages.add(run.size() == 1 ? WatchResponse.newBuilder().setChange(run.getFirst()).build()
+                    : WatchResponse.newBuilder().setChanges(IdentityChanges.newBuilder().addAllChanges(run)).build());
         }
         return messages;
     }
