@@ -167,39 +167,35 @@ public final class ConvergenceChecker {
     private record Held(HeldView view) {
 
         private String prefix(String prefix) {
-            if (view == null) {
-                return "";
-            }
-            if (view.error() != null) {
-                return " [" + view.distributor() + " unreadable: " + view.error() + "]";
-            }
-            Long id = view.ipcache().get(prefix);
-            return " [" + view.distributor() + " at " + view.version() + (id == null ? " does not map it" : " maps it to " + id)
-                    + "]";
+            return about(v -> {
+                Long id = v.ipcache().get(prefix);
+                return id == null ? " does not map it" : " maps it to " + id;
+            });
         }
 
         private String endpoint(String endpoint) {
-            if (view == null) {
-                return "";
-            }
-            if (view.error() != null) {
-                return " [" + view.distributor() + " unreadable: " + view.error() + "]";
-            }
-            EndpointView e = view.endpoints().get(endpoint);
-            return " [" + view.distributor() + " at " + view.version() + (e == null ? " does not have it"
-                    : " has it with identity " + e.identity() + " and " + e.entries().size() + " entries") + "]";
+            return about(v -> {
+                EndpointView e = v.endpoints().get(endpoint);
+                return e == null ? " does not have it" : " has it with identity " + e.identity() + " and " + e.entries().size() + " entries";
+            });
         }
 
         private String entry(String endpoint, String entry) {
+            return about(v -> {
+                EndpointView e = v.endpoints().get(endpoint);
+                return e == null ? " does not have the endpoint" : e.entries().contains(entry) ? " has this entry" : " does not have this entry";
+            });
+        }
+
+        /** " [d1 at 56 ...what]", or why the distributor could not be read, or nothing when it was not read. */
+        private String about(java.util.function.Function<HeldView, String> what) {
             if (view == null) {
                 return "";
             }
             if (view.error() != null) {
                 return " [" + view.distributor() + " unreadable: " + view.error() + "]";
             }
-            EndpointView e = view.endpoints().get(endpoint);
-            return " [" + view.distributor() + " at " + view.version() + (e == null ? " does not have the endpoint"
-                    : e.entries().contains(entry) ? " has this entry" : " does not have this entry") + "]";
+            return " [" + view.distributor() + " at " + view.version() + what.apply(view) + "]";
         }
     }
 }
