@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
 @Command(name = "identity", description = {
         "New identities/s, lookups/s and p50/p99 of (a) Bulwark, 3 Ratis replicas on loopback, and (b) Cilium's kvstore",
         "allocation protocol (lock, read, create-only master key, per-node key on a lease, unlock) on a real 3-member",
-        "etcd (the `etcd` binary, Debian etcd-server) on loopback; same workload, warm-up first. ratio = ours / baseline.",
+        "etcd (the `etcd` binary, Debian etcd-server) on loopback; same workload, warm-up first (Bulwark's on throwaway",
+        "clusters until the JIT is quiet). ratio = ours / baseline.",
         "Clients are spread over 10 nodes. Bulwark: one client per node, which coalesces its concurrent Allocate calls",
         "into one RPC; lookups from each node's watch-fed IdentityView behind a shared linearizable revision read.",
         "Baseline: one lock per label set (no batch form); each lookup one linearizable etcd read (no cache)."})
@@ -38,9 +39,13 @@ public final class BenchIdentityCommand implements Callable<Integer> {
     @Option(names = "--clients", defaultValue = "64", description = "concurrent closed-loop clients (default ${DEFAULT-VALUE})")
     int clients;
 
-    @Option(names = "--warmup", defaultValue = "10000", description = "label sets allocated before measuring, for at most 20 s "
-            + "(the same for both systems; default ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "10000", description = "label sets of each Bulwark warm-up round (rounds on "
+            + "throwaway clusters until the JIT is quiet), and the baseline's warm-up (at most 20 s) (default ${DEFAULT-VALUE})")
     int warmup;
+
+    @Option(names = "--warmup-seconds", defaultValue = "120", description = "longest Bulwark warm-up; it ends earlier once a "
+            + "round's JIT compile time is at most 1 % of the round (default ${DEFAULT-VALUE})")
+    int warmupSeconds;
 
     @Option(names = "--lookup-seconds", defaultValue = "5", description = "seconds of lookups of existing sets (default ${DEFAULT-VALUE})")
     int lookupSeconds;
@@ -58,7 +63,8 @@ public final class BenchIdentityCommand implements Callable<Integer> {
         try {
             IdentityBenchmark.Config config;
             try {
-                config = new IdentityBenchmark.Config(labelSets, clients, warmup, Duration.ofSeconds(lookupSeconds), work, !noBaseline, setsPerCall);
+                config = new IdentityBenchmark.Config(labelSets, clients, warmup, Duration.ofSeconds(warmupSeconds),
+                        Duration.ofSeconds(lookupSeconds), work, !noBaseline, setsPerCall);
             } catch (IllegalArgumentException e) {
                 output.error(e.getMessage());
                 return ExitCode.USAGE;
@@ -81,6 +87,13 @@ public final class BenchIdentityCommand implements Callable<Integer> {
                 rpcs.put("lookup_p50_ms", r.bulwarkLookupRpcs().p50Ms());
                 rpcs.put("lookup_p99_ms", r.bulwarkLookupRpcs().p99Ms());
                 doc.put("bulwark_lookup_rpcs", rpcs);
+                Map<String, Object> warm = new LinkedHashMap<>();
+                warm.put("rounds", r.bulwarkWarmUp().rounds());
+                warm.put("seconds", r.bulwarkWarmUp().seconds());
+                warm.put("jit_quiet", r.bulwarkWarmUp().jitQuiet());
+                warm.put("allocation_jit_ms", r.bulwarkWarmUp().allocationJitMs());
+                warm.put("lookup_jit_ms", r.bulwarkWarmUp().lookupJitMs());
+                doc.put("bulwark_warmup", warm);
                 Json.print(output.out(), doc);
             } else {
                 Table t = new Table("SYSTEM", "NEW/S", "NEW P50 MS", "NEW P99 MS", "LOOKUPS/S", "LOOKUP P50 MS", "LOOKUP P99 MS", "ERRORS");

@@ -1,12 +1,11 @@
 package dev.bulwark.identity.bench;
 
-import dev.bulwark.identity.client.IdentityClient;
 import dev.bulwark.identity.client.IdentityView;
-import dev.bulwark.identity.server.IdentityAllocatorConfig;
-import dev.bulwark.identity.server.IdentityAllocatorServer;
 import dev.bulwark.model.LabelSet;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,17 +13,24 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 
 /**
- * One side-by-side run. Workload, identical for both systems: warm-up on {@code warmupSets} label sets
- * (at most {@link #WARMUP_TIME_CAP}), then {@code labelSets} new distinct label sets allocated by {@code clients} closed-loop clients spread
- * over {@link #NODES} nodes, one label set per call (the per-pod case), then linearizable lookups of
- * random existing sets for {@code lookupTime} (after {@link #LOOKUP_WARMUP} of the same lookups). Each
- * measured phase also reports where its CPU went ({@link CpuUse}).
+ * One side-by-side run. Workload, identical for both systems: a warm-up, then {@code labelSets} new
+ * distinct label sets allocated by {@code clients} closed-loop clients spread over {@link #NODES} nodes,
+ * {@code setsPerCall} label sets per call for Bulwark (1, the default, is the per-pod case; the baseline
+ * is always one), then linearizable lookups of random existing sets for {@code lookupTime} (after
+ * {@link #LOOKUP_WARMUP} of the same lookups). Each measured phase also reports where its CPU went
+ * ({@link CpuUse}) and how long the JIT compiled during it.
  *
- * <p>(a) Bulwark: 3 replicas in this JVM on loopback; one IdentityClient per node, shared by that node's
- * clients, so concurrent calls of a node are coalesced into one RPC (and concurrent RPCs into one log
- * entry by group commit); lookups through each node's {@link IdentityView}. (b) Cilium's kvstore
+ * <p>Warm-up: Bulwark's runs the measured workload in rounds on throwaway clusters until the JIT is
+ * quiet (or {@code warmupTime} has passed), then measures a fresh cluster; the baseline's allocates
+ * {@code warmupSets} label sets (at most {@link #WARMUP_TIME_CAP}): its work is etcd's (Go, compiled
+ * ahead of time) and this JVM only runs its HTTP client.
+ *
+ * <p>(a) Bulwark: 3 replicas in this JVM on loopback ({@link BulwarkCluster}); one IdentityClient per
+ * node, shared by that node's clients, so concurrent calls of a node are coalesced into one RPC (and
+ * concurrent RPCs into one log entry by group commit); lookups through each node's {@link IdentityView}. (b) Cilium's kvstore
  * protocol ({@link CiliumKvstoreAllocator}) against a real 3-member etcd on loopback, clients spread
  * over the members as agents would be; one label set per lock (the protocol has no batch form); each
  * lookup is one linearizable etcd read (no cache: Cilium's agent cache is not linearizable). Both share
@@ -35,15 +41,16 @@ public final class IdentityBenchmark {
     /**
      * @param labelSets  new label sets measured per system
      * @param clients    concurrent closed-loop clients
-     * @param warmupSets label sets allocated before measuring (not counted)
+     * @param warmupSets label sets per Bulwark warm-up round, and the baseline's warm-up (not counted)
+     * @param warmupTime longest Bulwark warm-up (it ends earlier once the JIT is quiet)
      * @param lookupTime how long lookups of existing sets run
      * @param workDir    where replicas and etcd keep their data
      * @param baseline   run the etcd baseline too
      * @param setsPerCall label sets per Allocate call for Bulwark (1 = the per-pod case; the baseline
      *                    protocol has no batch form and always allocates one set at a time)
      */
-    public record Config(int labelSets, int clients, int warmupSets, Duration lookupTime, Path workDir, boolean baseline,
-                         int setsPerCall) {
+    public record Config(int labelSets, int clients, int warmupSets, Duration warmupTime, Duration lookupTime, Path workDir,
+                         boolean baseline, int setsPerCall) {
         public Config {
             if (setsPerCall < 1 || setsPerCall > 1000) {
                 throw new IllegalArgumentException("setsPerCall: 1..1000, was " + setsPerCall);
@@ -54,8 +61,9 @@ public final class IdentityBenchmark {
             if (clients < 1 || clients > 4096) {
                 throw new IllegalArgumentException("clients: 1..4096, was " + clients);
             }
-            if (warmupSets < 0 || lookupTime == null || lookupTime.isNegative() || workDir == null) {
-                throw new IllegalArgumentException("warmupSets >= 0, lookupTime >= 0 and workDir are required");
+            if (warmupSets < 0 || warmupTime == null || warmupTime.isNegative() || lookupTime == null || lookupTime.isNegative()
+                    || workDir == null) {
+                throw new IllegalArgumentException("warmupSets >= 0, warmupTime >= 0, lookupTime >= 0 and workDir are required");
             }
         }
     }
@@ -82,26 +90,43 @@ public final class IdentityBenchmark {
      * {@code bulwarkLookupRpcs}: Bulwark's lookups as one Lookup RPC each (no view), measured in the same
      * run as the named baseline of the view's figures.
      */
-    public record Result(Config config, SystemResult bulwark, SystemResult baseline, double ratio, Lookups bulwarkLookupRpcs) {
+    public record Result(Config config, SystemResult bulwark, SystemResult baseline, double ratio, Lookups bulwarkLookupRpcs,
+                         WarmUpResult bulwarkWarmUp) {
     }
 
-    private record BulwarkRun(SystemResult result, Lookups lookupRpcs) {
+    /**
+     * Bulwark's warm-up and the JIT's activity after it.
+     *
+     * @param jitQuiet        the warm-up ended because a round's JIT time was below {@link #QUIET_JIT_SHARE} (not at its cap)
+     * @param allocationJitMs JIT compile time while the measured allocations ran
+     * @param lookupJitMs     JIT compile time while the measured view lookups ran
+     */
+    public record WarmUpResult(int rounds, double seconds, boolean jitQuiet, long allocationJitMs, long lookupJitMs) {
+    }
+
+    private record BulwarkRun(SystemResult result, Lookups lookupRpcs, WarmUpResult warmUp) {
     }
 
     /** Nodes the clients are spread over (owners, and one IdentityClient each); the baseline uses as many. */
     static final int NODES = 10;
     /**
-     * Longest allocation warm-up, the same for both systems. Without enough warm-up the measured phase of
-     * a short run is mostly the JIT compiling gRPC, Netty, Ratis and protobuf: in a run with 1,000
-     * warm-up allocations the compiler threads took about a quarter of the process's CPU and Bulwark's
-     * rate was half that of the same run with 20,000 (docs/benchmarks.md, 2026-12-05 run 6).
+     * Longest allocation phase of one warm-up round (and the baseline's whole allocation warm-up).
+     * Without enough warm-up the measured phase is largely the JIT compiling gRPC, Netty, Ratis and
+     * protobuf: with a 20 s warm-up on the measured cluster the C2 compiler still took 20-30 % of the
+     * process's CPU while allocations were measured (docs/benchmarks.md, 2026-12-06).
      */
     static final Duration WARMUP_TIME_CAP = Duration.ofSeconds(20);
+    /** A warm-up round whose JIT compile time is at most this share of its wall time ends the warm-up. */
+    static final double QUIET_JIT_SHARE = 0.01;
+    /** Label sets one throwaway warm-up cluster takes before the next round starts a new one. */
+    static final int WARM_CLUSTER_SETS = 60_000;
     /** Lookups before each measured lookup phase (not counted), the same for every system. */
     private static final Duration LOOKUP_WARMUP = Duration.ofSeconds(2);
 
     private final Config config;
     private final PrintWriter progress;
+    /** This JVM's accumulated JIT compile time in milliseconds (0 when not reported). */
+    private final LongSupplier jitMillis = IdentityBenchmark::jitMillis;
     /**
      * The measured label sets, built before any phase: parsing and validating labels costs the load
      * generator a few microseconds per operation, which at 100,000s of lookups per second would be a
@@ -124,7 +149,12 @@ public final class IdentityBenchmark {
         SystemResult ours = bulwark.result();
         SystemResult theirs = config.baseline() ? runEtcd() : null;
         double ratio = theirs == null || theirs.newPerSecond() == 0 ? 0 : ours.newPerSecond() / theirs.newPerSecond();
-        return new Result(config, ours, theirs, ratio, bulwark.lookupRpcs());
+        return new Result(config, ours, theirs, ratio, bulwark.lookupRpcs(), bulwark.warmUp());
+    }
+
+    private static long jitMillis() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
     private long lookupWarmup() {
@@ -136,80 +166,110 @@ public final class IdentityBenchmark {
     }
 
     private BulwarkRun runBulwark() throws Exception {
-        List<IdentityAllocatorConfig> configs = IdentityAllocatorConfig.loopbackCluster(3, config.workDir().resolve("bulwark"), 1);
-        List<IdentityAllocatorServer> servers = new ArrayList<>();
-        try {
-            for (IdentityAllocatorConfig c : configs) {
-                servers.add(IdentityAllocatorServer.start(c));
-            }
-            List<String> addresses = configs.stream().map(c -> c.self().grpcAddress()).toList();
-            // One IdentityClient per node, shared by that node's callers, as in a node agent: concurrent
-            // Allocate calls of one node are coalesced into one RPC by the client.
-            int channels = Math.min(NODES, config.clients());
-            List<IdentityClient> clients = new ArrayList<>();
-            for (int i = 0; i < channels; i++) {
-                clients.add(IdentityClient.connect(addresses));
-            }
+        WarmUp warm = warmUpBulwark();
+        try (BulwarkCluster cluster = BulwarkCluster.start(config.workDir().resolve("bulwark"), Math.min(NODES, config.clients()))) {
+            progress.println("bulwark: measured cluster up on " + cluster.addresses() + " (empty table)");
+            progress.flush();
+            long entriesBefore = cluster.appliedIndex();
+            long jit0 = jitMillis.getAsLong();
+            CpuUse allocStart = CpuUse.now();
+            int k = config.setsPerCall();
+            LoadPhase.Measured alloc = cluster.allocate(fresh, config.labelSets(), config.clients(), k, 0);
+            CpuUse.Spent allocCpu = CpuUse.now().since(allocStart);
+            long allocJit = jitMillis.getAsLong() - jit0;
+            long entries = cluster.appliedIndex() - entriesBefore;
+            progress.printf("bulwark: %d new identities in %.2f s (%d per call), %d Raft log entries (%.1f calls per entry)%n",
+                    alloc.ops() * k, alloc.seconds(), k, entries, entries == 0 ? 0.0 : (double) alloc.ops() / entries);
+            progress.println("bulwark: allocation CPU: " + allocCpu.describe(alloc.ops() * k, "new identity") + "; JIT compiling "
+                    + allocJit + " ms");
+            progress.flush();
+            List<IdentityView> views = cluster.openViews();
             try {
-                progress.println("bulwark: 3 replicas up on " + addresses + "; warming up");
+                views.forEach(v -> v.idOf(fresh.getFirst()).orElseThrow());
+                int existing = config.labelSets() / k * k;
+                LoadPhase.Operation viewLookup = BulwarkCluster.viewLookups(views, fresh, existing);
+                LoadPhase.run(config.clients(), -1, lookupWarmup(), viewLookup);
+                long lookupJit0 = jitMillis.getAsLong();
+                CpuUse lookupStart = CpuUse.now();
+                LoadPhase.Measured lookups = LoadPhase.run(config.clients(), -1, config.lookupTime().toNanos(), viewLookup);
+                CpuUse.Spent lookupCpu = CpuUse.now().since(lookupStart);
+                long lookupJit = jitMillis.getAsLong() - lookupJit0;
+                LoadPhase.Operation rpcLookup = cluster.rpcLookups(fresh, existing);
+                LoadPhase.run(config.clients(), -1, lookupWarmup(), rpcLookup);
+                LoadPhase.Measured rpcs = LoadPhase.run(config.clients(), -1, config.lookupTime().toNanos(), rpcLookup);
+                progress.printf("bulwark: lookups through IdentityView %.0f/s, as one Lookup RPC each %.0f/s%n",
+                        lookups.perSecond(), rpcs.perSecond());
+                progress.println("bulwark: view lookup CPU: " + lookupCpu.describe(lookups.ops(), "lookup") + "; JIT compiling "
+                        + lookupJit + " ms");
                 progress.flush();
-                LoadPhase.Measured warm = LoadPhase.run(config.clients(), config.warmupSets(), WARMUP_TIME_CAP.toNanos(), (c, i) ->
-                        clients.get(c % channels).allocate("node-" + (c % channels), List.of(labels("warm", i))));
-                progress.printf("bulwark: warm-up %d allocations in %.1f s (not counted)%n", warm.ops(), warm.seconds());
-                progress.flush();
-                long entriesBefore = servers.getFirst().appliedIndex();
-                CpuUse allocStart = CpuUse.now();
-                int k = config.setsPerCall();
-                LoadPhase.Measured alloc = LoadPhase.run(config.clients(), config.labelSets() / k, 0, (c, i) -> {
-                    List<LabelSet> sets = new ArrayList<>(k);
-                    for (int j = 0; j < k; j++) {
-                        sets.add(fresh.get(i * k + j));
-                    }
-                    clients.get(c % channels).allocate("node-" + (c % channels), sets);
-                });
-                CpuUse.Spent allocCpu = CpuUse.now().since(allocStart);
-                long entries = servers.getFirst().appliedIndex() - entriesBefore;
-                progress.printf("bulwark: %d new identities in %.2f s (%d per call), %d Raft log entries (%.1f calls per entry)%n",
-                        alloc.ops() * k, alloc.seconds(), k, entries, entries == 0 ? 0.0 : (double) alloc.ops() / entries);
-                progress.println("bulwark: allocation CPU: " + allocCpu.describe(alloc.ops() * k, "new identity"));
-                progress.flush();
-                // Lookups: each node's IdentityView (linearizable: one shared revision read per batch of lookups).
-                List<IdentityView> views = new ArrayList<>();
-                try {
-                    for (IdentityClient client : clients) {
-                        views.add(IdentityView.open(client));
-                    }
-                    views.forEach(v -> v.idOf(labels("new", 0)).orElseThrow());
-                    int existing = config.labelSets() / k * k;
-                    LoadPhase.Operation viewLookup = (c, i) ->
-                            views.get(c % channels).idOf(fresh.get(ThreadLocalRandom.current().nextInt(existing))).orElseThrow();
-                    LoadPhase.run(config.clients(), -1, lookupWarmup(), viewLookup);
-                    CpuUse lookupStart = CpuUse.now();
-                    LoadPhase.Measured lookups = LoadPhase.run(config.clients(), -1, config.lookupTime().toNanos(), viewLookup);
-                    CpuUse.Spent lookupCpu = CpuUse.now().since(lookupStart);
-                    // The same lookups as one Lookup RPC each (also linearizable): the view's same-run baseline.
-                    LoadPhase.Operation rpcLookup = (c, i) ->
-                            clients.get(c % channels).lookup(fresh.get(ThreadLocalRandom.current().nextInt(existing))).orElseThrow();
-                    LoadPhase.run(config.clients(), -1, lookupWarmup(), rpcLookup);
-                    LoadPhase.Measured rpcs = LoadPhase.run(config.clients(), -1, config.lookupTime().toNanos(), rpcLookup);
-                    progress.printf("bulwark: lookups through IdentityView %.0f/s, as one Lookup RPC each %.0f/s%n",
-                            lookups.perSecond(), rpcs.perSecond());
-                    progress.println("bulwark: view lookup CPU: " + lookupCpu.describe(lookups.ops(), "lookup"));
-                    progress.flush();
-                    return new BulwarkRun(SystemResult.of("bulwark (3 Ratis replicas; " + k + " set(s) per call, concurrent calls of a node "
-                            + "coalesced by its client; lookups from a watch-fed view behind a shared linearizable revision read)", alloc, k, lookups),
-                            Lookups.of(rpcs));
-                } finally {
-                    views.forEach(IdentityView::close);
-                }
+                return new BulwarkRun(SystemResult.of("bulwark (3 Ratis replicas; " + k + " set(s) per call, concurrent calls of a node "
+                        + "coalesced by its client; lookups from a watch-fed view behind a shared linearizable revision read)", alloc, k, lookups),
+                        Lookups.of(rpcs), new WarmUpResult(warm.rounds(), warm.seconds(), warm.jitQuiet(), allocJit, lookupJit));
             } finally {
-                clients.forEach(IdentityClient::close);
-            }
-        } finally {
-            for (IdentityAllocatorServer s : servers) {
-                s.close();
+                views.forEach(IdentityView::close);
             }
         }
+    }
+
+    private record WarmUp(int rounds, double seconds, boolean jitQuiet) {
+    }
+
+    /**
+     * Rounds of the measured workload on throwaway clusters until the JIT is quiet: each round allocates
+     * {@code warmupSets} new sets as the measured phase does (at most {@link #WARMUP_TIME_CAP}), then
+     * looks them up through views and as RPCs ({@link #LOOKUP_WARMUP} each). A round whose JIT compile
+     * time was at most {@link #QUIET_JIT_SHARE} of its wall time ends the warm-up; so does
+     * {@code warmupTime}. A cluster takes rounds until the next would pass {@link #WARM_CLUSTER_SETS}.
+     */
+    private WarmUp warmUpBulwark() throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + config.warmupTime().toNanos();
+        int w = Math.max(config.setsPerCall(), config.warmupSets() / config.setsPerCall() * config.setsPerCall());
+        BulwarkCluster cluster = null;
+        int used = 0;
+        int rounds = 0;
+        boolean quiet = false;
+        try {
+            while (config.warmupSets() > 0 && System.nanoTime() < deadline && !quiet) {
+                if (cluster == null || used + w > WARM_CLUSTER_SETS) {
+                    if (cluster != null) {
+                        cluster.close();
+                    }
+                    cluster = BulwarkCluster.start(config.workDir().resolve("bulwark-warm-" + rounds), Math.min(NODES, config.clients()));
+                    used = 0;
+                }
+                List<LabelSet> sets = new ArrayList<>(w);
+                for (int i = 0; i < w; i++) {
+                    sets.add(labels("warm-" + rounds, i));
+                }
+                long jit0 = jitMillis.getAsLong();
+                long t0 = System.nanoTime();
+                LoadPhase.Measured alloc = cluster.allocate(sets, w, config.clients(), config.setsPerCall(), WARMUP_TIME_CAP.toNanos());
+                used += w;
+                int allocated = (int) alloc.ops() * config.setsPerCall();
+                if (allocated > 0 && !config.lookupTime().isZero()) {
+                    List<IdentityView> views = cluster.openViews();
+                    try {
+                        LoadPhase.run(config.clients(), -1, LOOKUP_WARMUP.toNanos(), BulwarkCluster.viewLookups(views, sets, allocated));
+                    } finally {
+                        views.forEach(IdentityView::close);
+                    }
+                    LoadPhase.run(config.clients(), -1, LOOKUP_WARMUP.toNanos() / 2, cluster.rpcLookups(sets, allocated));
+                }
+                rounds++;
+                double wallMs = (System.nanoTime() - t0) / 1e6;
+                long jit = jitMillis.getAsLong() - jit0;
+                quiet = jit <= QUIET_JIT_SHARE * wallMs;
+                progress.printf("bulwark: warm-up round %d: %d allocations in %.1f s, JIT compiling %d ms of the round's %.0f ms%s%n",
+                        rounds, allocated, alloc.seconds(), jit, wallMs, quiet ? " (quiet: warm-up ends)" : "");
+                progress.flush();
+            }
+        } finally {
+            if (cluster != null) {
+                cluster.close();
+            }
+        }
+        return new WarmUp(rounds, (System.nanoTime() - start) / 1e9, quiet);
     }
 
     private SystemResult runEtcd() throws IOException, InterruptedException {
