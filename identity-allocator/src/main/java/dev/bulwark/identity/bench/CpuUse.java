@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * CPU time of this JVM (and of given child processes) at one moment, so a phase can report where its
  * CPU went: per thread group (by thread name) and the rest of the process (GC, JIT compiler and VM
- * threads, which {@link ThreadMXBean} does not list). A load generator that shares the machine with
+ * threads, which {@link ThreadMXBean} does not list; on Linux the JIT's and the GC's threads are read
+ * from {@code /proc/self/task}, and "vm" is what remains). A load generator that shares the machine with
  * the systems under test makes wall-clock rates depend on the machine's load; CPU per operation
  * depends on it much less, and the groups show which part of the path costs what.
  */
@@ -28,8 +29,12 @@ final class CpuUse {
     private final long childNanos;
     private final Map<Long, Long> threadNanos;
     private final Map<Long, String> threadNames;
+    /** CPU of the JVM's own threads by group ("jit", "gc"), from /proc; empty where it cannot be read. */
+    private final Map<String, Long> nativeNanos;
 
-    private CpuUse(long wallNanos, long processNanos, long childNanos, Map<Long, Long> threadNanos, Map<Long, String> threadNames) {
+    private CpuUse(long wallNanos, long processNanos, long childNanos, Map<Long, Long> threadNanos, Map<Long, String> threadNames,
+                   Map<String, Long> nativeNanos) {
+        this.nativeNanos = nativeNanos;
         this.wallNanos = wallNanos;
         this.processNanos = processNanos;
         this.childNanos = childNanos;
@@ -55,7 +60,34 @@ final class CpuUse {
         for (ProcessHandle p : children) {
             child += p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
         }
-        return new CpuUse(System.nanoTime(), OS.getProcessCpuTime(), child, cpu, names);
+        return new CpuUse(System.nanoTime(), OS.getProcessCpuTime(), child, cpu, names, nativeThreads());
+    }
+
+    /** Linux: utime + stime of the compiler and GC threads (clock ticks, 100 per second). */
+    private static Map<String, Long> nativeThreads() {
+        Map<String, Long> out = new HashMap<>();
+        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+        if (tasks == null) {
+            return out;
+        }
+        for (java.io.File task : tasks) {
+            try {
+                String stat = java.nio.file.Files.readString(task.toPath().resolve("stat"));
+                int open = stat.indexOf('(');
+                int close = stat.lastIndexOf(')');
+                String comm = stat.substring(open + 1, close);
+                String group = comm.contains("CompilerThre") ? "jit"
+                        : comm.startsWith("GC Thread") || comm.startsWith("G1 ") ? "gc" : null;
+                if (group != null) {
+                    String[] f = stat.substring(close + 2).split(" ");
+                    // fields 14 and 15 of stat (utime, stime) are at 11 and 12 after the command
+                    out.merge(group, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L, Long::sum);
+                }
+            } catch (java.io.IOException | RuntimeException gone) {
+                // the thread ended between listing and reading
+            }
+        }
+        return out;
     }
 
     static CpuUse now() {
@@ -68,8 +100,9 @@ final class CpuUse {
      * @param cores       CPU seconds per wall second, this JVM and the children together
      * @param totalMs     CPU milliseconds, this JVM and the children together
      * @param childMs     CPU milliseconds of the children
-     * @param groupsMs    CPU milliseconds per thread group of this JVM, largest first; "gc, jit and vm"
-     *                    is the process total minus all listed threads
+     * @param groupsMs    CPU milliseconds per thread group of this JVM, largest first; "jit" and "gc" are
+     *                    the compiler and GC threads, "vm" the rest of the process total minus all listed
+     *                    threads ("gc, jit and vm" together where /proc cannot be read)
      */
     record Spent(double cores, double totalMs, double childMs, Map<String, Double> groupsMs) {
 
@@ -98,7 +131,17 @@ final class CpuUse {
             listed += ms;
         }
         double processMs = (processNanos - start.processNanos) / 1e6;
-        groups.merge("gc, jit and vm", Math.max(0, processMs - listed), Double::sum);
+        double rest = Math.max(0, processMs - listed);
+        if (nativeNanos.isEmpty()) {
+            groups.merge("gc, jit and vm", rest, Double::sum);
+        } else {
+            for (String g : List.of("jit", "gc")) {
+                double ms = Math.min(rest, Math.max(0, (nativeNanos.getOrDefault(g, 0L) - start.nativeNanos.getOrDefault(g, 0L)) / 1e6));
+                groups.merge(g, ms, Double::sum);
+                rest -= ms;
+            }
+            groups.merge("vm", rest, Double::sum);
+        }
         List<Map.Entry<String, Double>> sorted = new ArrayList<>(groups.entrySet());
         sorted.sort(Map.Entry.<String, Double>comparingByValue().reversed());
         Map<String, Double> ordered = new LinkedHashMap<>();
