@@ -4,6 +4,8 @@ import dev.bulwark.model.Label;
 import dev.bulwark.model.LabelSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides which labels are security-relevant, with Cilium's rules ({@code pkg/labelsfilter}): a label
@@ -16,7 +18,10 @@ import java.util.List;
  * internals that would otherwise give every pod its own identity (pod-template-hash,
  * controller-revision-hash, statefulset pod-name, job indexes, other kubernetes.io / k8s.io labels).
  *
- * <p>Immutable and thread-safe.
+ * <p>Immutable and thread-safe. The decision depends only on a label's source and key, so it is
+ * remembered per (source, key), up to {@link #REMEMBERED_KEYS} of them: the allocator filters every label
+ * of every request, and matching the patterns' regular expressions each time was a few percent of its
+ * CPU under load (docs/benchmarks.md). The bound keeps a stream of made-up keys from growing it.
  */
 public final class SecurityLabelFilter {
 
@@ -45,9 +50,14 @@ public final class SecurityLabelFilter {
             "!etcd_node");
 
     private static final SecurityLabelFilter DEFAULT = of(List.of());
+    static final int REMEMBERED_KEYS = 4096;
+
+    private record SourceKey(String source, String key) {
+    }
 
     private final List<LabelPattern> patterns;
     private final boolean allowList;
+    private final Map<SourceKey, Boolean> decided = new ConcurrentHashMap<>();
 
     private SecurityLabelFilter(List<LabelPattern> patterns, boolean allowList) {
         this.patterns = List.copyOf(patterns);
@@ -85,6 +95,19 @@ public final class SecurityLabelFilter {
 
     /** True when {@code label} is part of an identity. */
     public boolean isSecurityRelevant(Label label) {
+        SourceKey k = new SourceKey(label.source(), label.key());
+        Boolean known = decided.get(k);
+        if (known != null) {
+            return known;
+        }
+        boolean relevant = decide(label);
+        if (decided.size() < REMEMBERED_KEYS) {
+            decided.put(k, relevant);
+        }
+        return relevant;
+    }
+
+    private boolean decide(Label label) {
         int included = 0;
         int excluded = 0;
         for (LabelPattern p : patterns) {
@@ -109,6 +132,9 @@ public final class SecurityLabelFilter {
         List<Label> information = new ArrayList<>();
         for (Label l : labels) {
             (isSecurityRelevant(l) ? security : information).add(l);
+        }
+        if (information.isEmpty()) {
+            return new FilteredLabels(labels, LabelSet.EMPTY); // the common case: nothing to re-sort
         }
         return new FilteredLabels(LabelSet.of(security), LabelSet.of(information));
     }

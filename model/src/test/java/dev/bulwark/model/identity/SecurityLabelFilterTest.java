@@ -65,4 +65,30 @@ class SecurityLabelFilterTest {
                 () -> SecurityLabelFilter.of(List.of("app", "!(")));
         assertTrue(e.getMessage().startsWith("[1]: label pattern \"!(\""), e.getMessage());
     }
+
+    @Test
+    void rememberedDecisionsMatchFreshOnesAlsoPastTheBound() {
+        SecurityLabelFilter filter = SecurityLabelFilter.of(List.of("!tier"));
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < SecurityLabelFilter.REMEMBERED_KEYS + 100; i++) {
+                assertTrue(filter.isSecurityRelevant(Label.k8s("app" + i, "x")), "app" + i + " in round " + round);
+                assertFalse(filter.isSecurityRelevant(Label.k8s("tier" + i, "x")), "tier" + i + " in round " + round);
+            }
+        }
+        // Each filter decides by its own patterns: an allow-list filter does not reuse the defaults' decisions.
+        SecurityLabelFilter allowList = SecurityLabelFilter.of(List.of("tier"));
+        assertTrue(SecurityLabelFilter.defaults().isSecurityRelevant(Label.k8s("app", "x")));
+        assertFalse(allowList.isSecurityRelevant(Label.k8s("app", "x")));
+    }
+
+    @Test
+    void aSetWithOnlySecurityLabelsComesBackWhole() {
+        LabelSet set = LabelSet.parse(List.of("k8s:app=web", "k8s:io.kubernetes.pod.namespace=x"));
+        FilteredLabels f = SecurityLabelFilter.defaults().filter(set);
+        assertEquals(set, f.security());
+        assertTrue(f.information().isEmpty());
+        FilteredLabels mixed = SecurityLabelFilter.defaults().filter(LabelSet.parse(List.of("k8s:app=web", "k8s:pod-template-hash=abc")));
+        assertEquals(LabelSet.parse(List.of("k8s:app=web")), mixed.security());
+        assertEquals(LabelSet.parse(List.of("k8s:pod-template-hash=abc")), mixed.information());
+    }
 }
