@@ -80,7 +80,15 @@ public final class LabelSet implements Iterable<Label>, Comparable<LabelSet> {
                 parsed.add(Label.parse(part.endsWith("=") ? part.substring(0, part.length() - 1) : part));
             }
         }
-        LabelSet set = of(parsed);
+        // Stored sets are canonical, hence already sorted without two values for one key: skip the
+        // re-sort (replicas decode every label set of every log entry). Anything else takes the full path.
+        boolean sorted = parsed.size() <= MAX_LABELS;
+        for (int i = 1; i < parsed.size() && sorted; i++) {
+            Label a = parsed.get(i - 1);
+            Label b = parsed.get(i);
+            sorted = a.compareTo(b) < 0 && !(a.source().equals(b.source()) && a.key().equals(b.key()));
+        }
+        LabelSet set = sorted ? new LabelSet(parsed) : of(parsed);
         if (!set.canonical.equals(canonical)) {
             throw new InvalidLabelException("not canonical: \"" + canonical + "\"");
         }

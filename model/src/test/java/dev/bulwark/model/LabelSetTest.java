@@ -24,6 +24,14 @@ class LabelSetTest {
     }
 
     @Test
+    void fromCanonicalAcceptsOnlyTheCanonicalForm() {
+        for (String bad : List.of("k8s:b=1;k8s:a=1;", "k8s:a=1;k8s:a=1;", "k8s:a=1", "k8s:a=1;;k8s:b=1;", "k8s:a=1;k8s:a=2;")) {
+            assertThrows(InvalidLabelException.class, () -> LabelSet.fromCanonical(bad), bad);
+        }
+        assertEquals(LabelSet.parse(List.of("k8s:a=1", "k8s:b=1")), LabelSet.fromCanonical("k8s:a=1;k8s:b=1;"));
+    }
+
+    @Test
     void rejectsConflictingValuesForOneKey() {
         var e = assertThrows(InvalidLabelException.class, () -> LabelSet.parse(List.of("app=web", "app=db")));
         assertTrue(e.getMessage().contains("k8s:app"), e.getMessage());
