@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -48,6 +49,10 @@ public final class IdentityStateMachine extends BaseStateMachine {
     private final ApplyObserver observer;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final Map<Long, CompletableFuture<List<Outcome>>> waiting = new ConcurrentHashMap<>();
+    // Diagnostics only (SnapshotLoads): where the table last came from a snapshot file.
+    private volatile long loadedAtStart = -1;
+    private final AtomicInteger installs = new AtomicInteger();
+    private volatile long lastInstalled = -1;
 
     public IdentityStateMachine(IdentityAllocator allocator, ChangeFeed feed, ApplyObserver observer) {
         this.allocator = allocator;
@@ -85,7 +90,7 @@ public final class IdentityStateMachine extends BaseStateMachine {
                             + " snapshot and the log", aside);
         }
         storage.init(raftStorage);
-        load(storage.loadLatestSnapshot());
+        loadedAtStart = load(storage.loadLatestSnapshot());
         getLifeCycle().transition(LifeCycle.State.STARTING);
         getLifeCycle().transition(LifeCycle.State.RUNNING);
     }
@@ -106,7 +111,8 @@ public final class IdentityStateMachine extends BaseStateMachine {
 
     @Override
     public void reinitialize() throws IOException {
-        load(storage.loadLatestSnapshot());
+        lastInstalled = load(storage.loadLatestSnapshot());
+        installs.incrementAndGet();
         if (getLifeCycleState() == LifeCycle.State.PAUSED) {
             getLifeCycle().transition(LifeCycle.State.STARTING);
             getLifeCycle().transition(LifeCycle.State.RUNNING);
@@ -164,9 +170,28 @@ public final class IdentityStateMachine extends BaseStateMachine {
         observer.leaderChanged(newLeaderId == null ? "" : newLeaderId.toString());
     }
 
-    private void load(SingleFileSnapshotInfo snapshot) throws IOException {
+    /**
+     * The snapshots this state machine loaded: the one it started from (-1: none) and those a leader
+     * installed (Ratis calls {@link #reinitialize()} only after an install). For diagnostics: a replica
+     * that does not catch up shows whether it got a snapshot and which.
+     */
+    public SnapshotLoads snapshotLoads() {
+        return new SnapshotLoads(loadedAtStart, installs.get(), lastInstalled);
+    }
+
+    /** See {@link #snapshotLoads()}; indices are -1 when there was none. */
+    public record SnapshotLoads(long atStart, int installs, long lastInstalled) {
+        @Override
+        public String toString() {
+            return "loaded at start " + atStart + ", installed " + installs
+                    + (installs == 0 ? "" : " (last " + lastInstalled + ")");
+        }
+    }
+
+    /** Loads {@code snapshot} (if any) into the table; returns its index, -1 if there was none. */
+    private long load(SingleFileSnapshotInfo snapshot) throws IOException {
         if (snapshot == null) {
-            return;
+            return -1;
         }
         File file = snapshot.getFile().getPath().toFile();
         if (snapshot.getFile().getFileDigest() == null) {
@@ -178,5 +203,6 @@ public final class IdentityStateMachine extends BaseStateMachine {
             feed.reset(table);
             updateLastAppliedTermIndex(snapshot.getTermIndex());
         }
+        return snapshot.getIndex();
     }
 }

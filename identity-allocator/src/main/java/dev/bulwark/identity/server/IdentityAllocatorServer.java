@@ -170,6 +170,15 @@ public final class IdentityAllocatorServer implements AutoCloseable {
         return info().map(DivisionInfo::getLastAppliedIndex).orElse(-1L);
     }
 
+    /** This replica's Raft state for diagnostics (e.g. a test's failure message); empty once closed. */
+    public Optional<RaftStatus> raftStatus() {
+        try {
+            return Optional.of(RaftStatus.of(raft.getDivision(groupId), stateMachine));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     private Optional<DivisionInfo> info() {
         try {
             return Optional.of(raft.getDivision(groupId).getInfo());

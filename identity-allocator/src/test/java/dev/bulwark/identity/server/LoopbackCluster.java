@@ -47,8 +47,13 @@ final class LoopbackCluster implements AutoCloseable {
         servers[i] = IdentityAllocatorServer.start(configs.get(i));
     }
 
-    /** Waits until every running replica has applied the same index, at least {@code minRevision}. */
+    /**
+     * Waits until every running replica has the same table revision, at least {@code minRevision}. If they
+     * do not, the failure message holds each replica's Raft state when the wait began and when it gave up
+     * ({@link RaftStatus}), so a failure on a busy CI machine explains itself without Ratis's logs.
+     */
     void awaitConverged(long minRevision, Duration timeout) throws InterruptedException {
+        String atStart = raftStatus();
         long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
             List<Long> revisions = new ArrayList<>();
@@ -62,7 +67,20 @@ final class LoopbackCluster implements AutoCloseable {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("replicas did not converge within " + timeout);
+        throw new AssertionError("replicas did not converge on a table revision >= " + minRevision + " within "
+                + timeout + "\nwhen the wait began:\n" + atStart + "\nwhen it gave up:\n" + raftStatus());
+    }
+
+    /** One line per replica: its Raft state, or that it is stopped. */
+    String raftStatus() {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < servers.length; i++) {
+            IdentityAllocatorServer s = servers[i];
+            b.append("  ").append(s == null ? configs.get(i).id() + ": stopped"
+                    : s.raftStatus().map(RaftStatus::toString).orElse(configs.get(i).id() + ": no Raft group"));
+            b.append('\n');
+        }
+        return b.toString();
     }
 
     @Override
