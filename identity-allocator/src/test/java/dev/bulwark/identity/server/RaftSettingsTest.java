@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.rpc.RpcType;
+import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +39,15 @@ class RaftSettingsTest {
             assertEquals(min.multipliedBy(2).toMillis(), RaftServerConfigKeys.LeaderElection
                     .leaderStepDownWaitTime(RaftSetup.serverProperties(c)).toLong(TimeUnit.MILLISECONDS));
         }
+    }
+
+    @Test
+    void replicasUseTheGrpcTransportWhoseLeaderSendsASnapshotWhenAFollowersPreviousEntryIsPurged() {
+        IdentityAllocatorConfig config = IdentityAllocatorConfig.of("n1",
+                List.of(Peer.parse("n1=127.0.0.1:7100")), Path.of("unused"), 1);
+        RpcType type = RaftConfigKeys.Rpc.type(RaftSetup.serverProperties(config), s -> { });
+        assertEquals(GrpcWithSnapshotFallback.class, type.getClass());
+        assertEquals(SupportedRpcType.GRPC, type.newFactory(null).getRpcType());
     }
 
     @Test
