@@ -22,7 +22,8 @@ import org.apache.ratis.statemachine.SnapshotInfo;
  * It happens after a leader stops with all its entries committed: the next leader's log has a segment
  * ending exactly at that commit index, and the purge up to the lowest commit index of all peers
  * (RaftSetup) removes that segment (RestartAtLogStartIT). Apache Ratis fixed it after 3.2.2
- * (RATIS-2487, not released when this was written); remove this class with the Ratis upgrade that has it.
+ * (RATIS-2487, not released when this was written) with the same condition in
+ * {@code LogAppender.shouldInstallSnapshot}; remove this class with the Ratis upgrade that has it.
  *
  * <p>Selected by class name through {@code raft.rpc.type} (Ratis instantiates it with the no-argument
  * constructor); it reports itself as GRPC everywhere else.

@@ -3,6 +3,7 @@ package dev.bulwark.identity.server;
 import dev.bulwark.identity.raft.IdentityStateMachine;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
@@ -56,8 +57,9 @@ public record RaftStatus(String id, String role, long term, String leader, long 
         if (role.hasLeaderInfo()) {
             // Ratis lists the indices and the reply times in the order of its log appenders.
             List<ServerRpcProto> rpcs = role.getLeaderInfo().getFollowerInfoList();
-            long[] next = info.getFollowerNextIndices();
-            long[] match = info.getFollowerMatchIndices();
+            // Null if it stopped being leader since getRoleInfoProto().
+            long[] next = Objects.requireNonNullElse(info.getFollowerNextIndices(), new long[0]);
+            long[] match = Objects.requireNonNullElse(info.getFollowerMatchIndices(), new long[0]);
             int n = Math.min(rpcs.size(), Math.min(next.length, match.length));
             Follower[] fs = new Follower[n];
             for (int i = 0; i < n; i++) {
