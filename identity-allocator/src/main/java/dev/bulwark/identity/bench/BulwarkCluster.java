@@ -36,6 +36,12 @@ final class BulwarkCluster implements AutoCloseable {
             for (int i = 0; i < nodes; i++) {
                 c.clients.add(IdentityClient.connect(c.addresses));
             }
+            // Each client dials, finds the leader and passes one read barrier before anything is measured:
+            // otherwise the first calls of a fresh cluster wait for channel setup and for the first
+            // election's aftermath (every first call of 1,024 callers took 0.1-0.7 s). Nothing is allocated.
+            for (IdentityClient client : c.clients) {
+                client.readRevision();
+            }
         } catch (Exception | Error e) {
             c.close();
             throw e;
