@@ -1,8 +1,11 @@
 package dev.bulwark.identity.bench;
 
+import java.io.File;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,13 +69,13 @@ final class CpuUse {
     /** Linux: utime + stime of the compiler and GC threads (clock ticks, 100 per second). */
     private static Map<String, Long> nativeThreads() {
         Map<String, Long> out = new HashMap<>();
-        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+        File[] tasks = new File("/proc/self/task").listFiles();
         if (tasks == null) {
             return out;
         }
-        for (java.io.File task : tasks) {
+        for (File task : tasks) {
             try {
-                String stat = java.nio.file.Files.readString(task.toPath().resolve("stat"));
+                String stat = Files.readString(task.toPath().resolve("stat"));
                 int open = stat.indexOf('(');
                 int close = stat.lastIndexOf(')');
                 String comm = stat.substring(open + 1, close);
@@ -83,7 +86,7 @@ final class CpuUse {
                     // fields 14 and 15 of stat (utime, stime) are at 11 and 12 after the command
                     out.merge(group, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L, Long::sum);
                 }
-            } catch (java.io.IOException | RuntimeException gone) {
+            } catch (IOException | RuntimeException gone) {
                 // the thread ended between listing and reading
             }
         }

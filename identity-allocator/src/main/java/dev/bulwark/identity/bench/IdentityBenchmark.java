@@ -100,7 +100,7 @@ public final class IdentityBenchmark {
     /**
      * Bulwark's warm-up and the JIT's activity after it.
      *
-     * @param jitQuiet        the warm-up ended because a round's JIT time was below {@link #QUIET_JIT_SHARE} (not at its cap)
+     * @param jitQuiet        the warm-up ended because a round's JIT time was below {@link BulwarkWarmUp#QUIET_JIT_SHARE} (not at its cap)
      * @param allocationJitMs JIT compile time while the measured allocations ran
      * @param lookupJitMs     JIT compile time while the measured view lookups ran
      */
@@ -119,12 +119,9 @@ public final class IdentityBenchmark {
      * process's CPU while allocations were measured (docs/benchmarks.md, 2026-12-06).
      */
     static final Duration WARMUP_TIME_CAP = Duration.ofSeconds(20);
-    /** A warm-up round whose JIT compile time is at most this share of its wall time ends the warm-up. */
-    static final double QUIET_JIT_SHARE = 0.01;
-    /** Label sets one throwaway warm-up cluster takes before the next round starts a new one. */
-    static final int WARM_CLUSTER_SETS = 60_000;
+
     /** Lookups before each measured lookup phase (not counted), the same for every system. */
-    private static final Duration LOOKUP_WARMUP = Duration.ofSeconds(2);
+    static final Duration LOOKUP_WARMUP = Duration.ofSeconds(2);
 
     private final Config config;
     private final PrintWriter progress;
@@ -164,12 +161,12 @@ public final class IdentityBenchmark {
         return config.lookupTime().isZero() ? 0 : LOOKUP_WARMUP.toNanos();
     }
 
-    private static LabelSet labels(String run, int i) {
+    static LabelSet labels(String run, int i) {
         return LabelSet.parse(List.of("k8s:app=" + run + "-" + i, "k8s:io.kubernetes.pod.namespace=ns-" + (i % 50)));
     }
 
     private BulwarkRun runBulwark() throws Exception {
-        WarmUp warm = warmUpBulwark();
+        BulwarkWarmUp.Done warm = new BulwarkWarmUp(config, progress, jitMillis).run();
         // The throwaway clusters left gigabytes of garbage in the old generation, which a long-running
         // allocator would not have; collect it now rather than in the measured phases.
         System.gc();
@@ -215,67 +212,6 @@ public final class IdentityBenchmark {
                 views.forEach(IdentityView::close);
             }
         }
-    }
-
-    private record WarmUp(int rounds, double seconds, boolean jitQuiet) {
-    }
-
-    /**
-     * Rounds of the measured workload on throwaway clusters until the JIT is quiet: each round allocates
-     * {@code warmupSets} new sets as the measured phase does (at most {@link #WARMUP_TIME_CAP}), then
-     * looks them up through views and as RPCs ({@link #LOOKUP_WARMUP} each). A round whose JIT compile
-     * time was at most {@link #QUIET_JIT_SHARE} of its wall time ends the warm-up; so does
-     * {@code warmupTime}. A cluster takes rounds until the next would pass {@link #WARM_CLUSTER_SETS}.
-     */
-    private WarmUp warmUpBulwark() throws Exception {
-        long start = System.nanoTime();
-        long deadline = start + config.warmupTime().toNanos();
-        int w = Math.max(config.setsPerCall(), config.warmupSets() / config.setsPerCall() * config.setsPerCall());
-        BulwarkCluster cluster = null;
-        int used = 0;
-        int rounds = 0;
-        boolean quiet = false;
-        try {
-            while (config.warmupSets() > 0 && System.nanoTime() < deadline && !quiet) {
-                if (cluster == null || used + w > WARM_CLUSTER_SETS) {
-                    if (cluster != null) {
-                        cluster.close();
-                    }
-                    cluster = BulwarkCluster.start(config.workDir().resolve("bulwark-warm-" + rounds), Math.min(NODES, config.clients()));
-                    used = 0;
-                }
-                List<LabelSet> sets = new ArrayList<>(w);
-                for (int i = 0; i < w; i++) {
-                    sets.add(labels("warm-" + rounds, i));
-                }
-                long jit0 = jitMillis.getAsLong();
-                long t0 = System.nanoTime();
-                LoadPhase.Measured alloc = cluster.allocate(sets, w, config.clients(), config.setsPerCall(), WARMUP_TIME_CAP.toNanos());
-                used += w;
-                int allocated = (int) alloc.ops() * config.setsPerCall();
-                if (allocated > 0 && !config.lookupTime().isZero()) {
-                    List<IdentityView> views = cluster.openViews();
-                    try {
-                        LoadPhase.run(config.clients(), -1, LOOKUP_WARMUP.toNanos(), BulwarkCluster.viewLookups(views, sets, allocated));
-                    } finally {
-                        views.forEach(IdentityView::close);
-                    }
-                    LoadPhase.run(config.clients(), -1, LOOKUP_WARMUP.toNanos() / 2, cluster.rpcLookups(sets, allocated));
-                }
-                rounds++;
-                double wallMs = (System.nanoTime() - t0) / 1e6;
-                long jit = jitMillis.getAsLong() - jit0;
-                quiet = jit <= QUIET_JIT_SHARE * wallMs;
-                progress.printf("bulwark: warm-up round %d: %d allocations in %.1f s, JIT compiling %d ms of the round's %.0f ms%s%n",
-                        rounds, allocated, alloc.seconds(), jit, wallMs, quiet ? " (quiet: warm-up ends)" : "");
-                progress.flush();
-            }
-        } finally {
-            if (cluster != null) {
-                cluster.close();
-            }
-        }
-        return new WarmUp(rounds, (System.nanoTime() - start) / 1e9, quiet);
     }
 
     private SystemResult runEtcd() throws IOException, InterruptedException {
