@@ -167,9 +167,6 @@ public final class IdentityBenchmark {
 
     private BulwarkRun runBulwark() throws Exception {
         BulwarkWarmUp.Done warm = new BulwarkWarmUp(config, progress, jitMillis).run();
-        // The throwaway clusters left gigabytes of garbage in the old generation, which a long-running
-        // allocator would not have; collect it now rather than in the measured phases.
-        System.gc();
         try (BulwarkCluster cluster = BulwarkCluster.start(config.workDir().resolve("bulwark"), Math.min(NODES, config.clients()))) {
             progress.println("bulwark: measured cluster up on " + cluster.addresses() + " (empty table)");
             progress.flush();
