@@ -1,6 +1,5 @@
 package dev.bulwark.model;
 
-
 /**
  * One label, {@code source:key=value}, as Cilium writes it: {@code k8s:app=web}, {@code reserved:host},
  * {@code cidr:10.0.0.0/8}, {@code fqdn:*.example.com}.
@@ -24,7 +23,7 @@ public record Label(String source, String key, String value) implements Comparab
      * validated on every request and on every replica's decode of a log entry, and a Matcher per check
      * was a quarter of the allocator's allocation pressure under load (docs/benchmarks.md).
      */
-    /** Characters allowed besides [a-z0-9] (for {@link #lowerRun}) or [A-Za-z0-9] (for {@link #nameRun}). */
+    /** Characters allowed besides the letters and digits (for {@link #lowerRun} and {@link #nameRun}). */
     private static final String NONE = "";
     private static final String DASH = "-";
     private static final String NAME_INNER = "._-";
@@ -155,35 +154,29 @@ public record Label(String source, String key, String value) implements Comparab
         }
     }
 
-    /**
-     * Non-empty; [a-z0-9] or one of {@code ends} at both ends; [a-z0-9] or one of {@code inner} inside.
-     * (Every inner set includes the end set.)
-     */
+    /** Non-empty; [a-z0-9] or one of {@code ends} at both ends; [a-z0-9] or one of {@code inner} inside. */
     private static boolean lowerRun(String s, String inner, String ends) {
-        int n = s.length();
-        if (n == 0) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            char ch = s.charAt(i);
-            boolean alnum = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
-            if (!alnum && (i == 0 || i == n - 1 ? ends : inner).indexOf(ch) < 0) {
-                return false;
-            }
-        }
-        return true;
+        return run(s, false, inner, ends);
     }
 
     /** Non-empty; [A-Za-z0-9] at both ends, [A-Za-z0-9._-] inside. */
     private static boolean nameRun(String s) {
+        return run(s, true, NAME_INNER, NONE);
+    }
+
+    /**
+     * Non-empty; every character a lowercase letter or digit (or uppercase letter when {@code upper}),
+     * or one of {@code ends} at the first and last position, one of {@code inner} elsewhere.
+     */
+    private static boolean run(String s, boolean upper, String inner, String ends) {
         int n = s.length();
         if (n == 0) {
             return false;
         }
         for (int i = 0; i < n; i++) {
             char ch = s.charAt(i);
-            boolean alnum = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
-            if (!alnum && (i == 0 || i == n - 1 || NAME_INNER.indexOf(ch) < 0)) {
+            boolean alnum = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || (upper && ch >= 'A' && ch <= 'Z');
+            if (!alnum && (i == 0 || i == n - 1 ? ends : inner).indexOf(ch) < 0) {
                 return false;
             }
         }
