@@ -5,6 +5,9 @@ import dev.bulwark.model.LabelSet;
 import dev.bulwark.proto.identity.v1.AllocateRequest;
 import dev.bulwark.proto.identity.v1.AllocateResponse;
 import dev.bulwark.proto.identity.v1.IdentityServiceGrpc;
+import dev.bulwark.proto.identity.v1.KeepAliveRequest;
+import dev.bulwark.proto.identity.v1.KeepAliveResponse;
+import dev.bulwark.proto.identity.v1.ReleaseRequest;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -12,17 +15,19 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Identities from the identity allocator over its gRPC contract (IdentityService.Allocate, at most 1,000
- * label sets per call, the pod's node as owner). Writes go to the Raft leader: an UNAVAILABLE answer
+ * label sets per call, the pod's node as owner; Release and KeepAlive for that owner). Writes go to the Raft leader: an UNAVAILABLE answer
  * carrying {@code leader=host:port} moves the client there; one without a hint tries the next configured
  * replica. When no replica answers, {@link IdentityUnavailableException} lets the pipeline keep its last
  * state and retry; other errors (an invalid label) propagate. Called only on the pipeline thread.
@@ -61,7 +66,8 @@ public final class GrpcIdentitySource implements IdentitySource, AutoCloseable {
             List<LabelSet> batch = labelSets.subList(from, Math.min(labelSets.size(), from + BATCH));
             AllocateRequest.Builder request = AllocateRequest.newBuilder().setOwner(owner);
             batch.forEach(set -> request.addLabelSets(toProto(set)));
-            AllocateResponse response = allocate(request.build());
+            AllocateRequest built = request.build();
+            AllocateResponse response = call(stub -> stub.allocate(built));
             for (int i = 0; i < batch.size(); i++) {
                 out.put(batch.get(i), response.getAllocations(i).getId());
             }
@@ -69,12 +75,30 @@ public final class GrpcIdentitySource implements IdentitySource, AutoCloseable {
         return out;
     }
 
-    private AllocateResponse allocate(AllocateRequest request) {
+    @Override
+    public void release(String owner, Collection<Integer> ids) {
+        List<Integer> all = List.copyOf(ids);
+        for (int from = 0; from < all.size(); from += BATCH) {
+            ReleaseRequest request = ReleaseRequest.newBuilder().setOwner(owner)
+                    .addAllIds(all.subList(from, Math.min(all.size(), from + BATCH))).build();
+            call(stub -> stub.release(request));
+        }
+    }
+
+    @Override
+    public Lease keepAlive(String owner) {
+        KeepAliveRequest request = KeepAliveRequest.newBuilder().setOwner(owner).build();
+        KeepAliveResponse response = call(stub -> stub.keepAlive(request));
+        return new Lease(Duration.ofMillis(response.getTtlMs()), response.getReferences());
+    }
+
+    /** One RPC at the current replica, moving to the leader (or the next replica) while it is unavailable. */
+    private <T> T call(Function<IdentityServiceGrpc.IdentityServiceBlockingStub, T> rpc) {
         StatusRuntimeException last = null;
         for (int attempt = 0; attempt <= targets.size() + 1; attempt++) {
             try {
-                return IdentityServiceGrpc.newBlockingStub(channel(current))
-                        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).allocate(request);
+                return rpc.apply(IdentityServiceGrpc.newBlockingStub(channel(current))
+                        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS));
             } catch (StatusRuntimeException e) {
                 Status.Code code = e.getStatus().getCode();
                 if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {

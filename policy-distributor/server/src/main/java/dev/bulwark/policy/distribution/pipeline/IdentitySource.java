@@ -1,18 +1,37 @@
 package dev.bulwark.policy.distribution.pipeline;
 
 import dev.bulwark.model.LabelSet;
+import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Label sets to numeric identities, allocating as needed, with {@code owner} (a node name) taking a
- * reference. The product implementation is {@link GrpcIdentitySource} (IdentityService.Allocate).
- * Implementations may throw {@link IdentityUnavailableException}; the pipeline then keeps the last state
- * and retries.
+ * reference; the owner's references are dropped by {@link #release} or when its lease, renewed by
+ * {@link #keepAlive}, runs out. The product implementation is {@link GrpcIdentitySource}
+ * (IdentityService.Allocate, Release, KeepAlive). Implementations may throw
+ * {@link IdentityUnavailableException}; the pipeline then keeps the last state and retries.
  */
 public interface IdentitySource {
 
+    /** The numbers of {@code labelSets}, allocating the new ones; {@code owner} takes a reference on each. */
     Map<LabelSet, Integer> identities(String owner, List<LabelSet> labelSets);
+
+    /** Drops {@code owner}'s references on {@code ids} (idempotent). */
+    void release(String owner, Collection<Integer> ids);
+
+    /** Renews {@code owner}'s lease. */
+    Lease keepAlive(String owner);
+
+    /**
+     * An owner's lease after a renewal.
+     *
+     * @param ttl        how long the references hold without another renewal
+     * @param references identities the owner references now (fixed identities take none)
+     */
+    record Lease(Duration ttl, int references) {
+    }
 
     /** The identity service could not answer (no leader, unreachable). */
     final class IdentityUnavailableException extends RuntimeException {

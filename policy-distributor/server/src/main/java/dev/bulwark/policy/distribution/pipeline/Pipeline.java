@@ -27,9 +27,15 @@ import org.slf4j.LoggerFactory;
  * reads a snapshot of the {@link ObjectStore}. The diff against the previous desired state is what the
  * loop receives, so only agents whose view changed get anything, and a no-op relist publishes nothing.
  * When the identity service is unavailable, or a recompute or its publish fails in any other way, the
- * last state stays and the recompute is retried with backoff (and the failed change is diffed again). Identities
- * are cached by label set and only new label sets are allocated; every 60 s the cache is dropped so the
- * next recompute re-allocates (idempotently) and re-takes any reference the store let lapse.
+ * last state stays and the recompute is retried with backoff (and the failed change is diffed again).
+ *
+ * <p>Identity references ({@link IdentityReferences}): each node takes a reference on the label sets of its
+ * pods, and only label sets a node does not hold yet are allocated. Once a state without a node's last
+ * pod of a label set is published, that node's reference is released, so the store can free the
+ * identity after its grace period. The nodes' leases are renewed every third of their TTL (at most
+ * {@code leaseRenewal}) whether or not anything changes; a renewal that finds fewer references than
+ * this pipeline holds (the lease ran out while the store was unreachable) makes the next recompute
+ * allocate that node's label sets again, within the grace period that keeps their numbers.
  */
 public final class Pipeline implements AutoCloseable {
 
@@ -44,10 +50,16 @@ public final class Pipeline implements AutoCloseable {
     private final ScheduledExecutorService thread;
     private final Map<KubeObject.Key, String> reported = new HashMap<>();
     private ClusterState desired = ClusterState.EMPTY;
-    /** Label set → identity, so a recompute allocates only new label sets (Allocate is a Raft write). */
-    private final Map<LabelSet, Integer> identityCache = new HashMap<>();
-    private long identityCacheFilledAt = System.nanoTime();
-    private static final Duration IDENTITY_REFRESH = Duration.ofSeconds(60);
+    /** What each node references, so a recompute allocates only what a node lacks (Allocate is a Raft write). */
+    private final IdentityReferences references = new IdentityReferences();
+    /** Per node, the label sets of its pods in the last computed state. Pipeline thread only. */
+    private Map<String, List<LabelSet>> wanted = Map.of();
+    /** The same in the last published state; null before the first publish (nothing is released before). */
+    private Map<String, List<LabelSet>> published;
+    /** Longest wait between lease renewals (the wait is also at most a third of the TTL the store grants). */
+    private final Duration leaseRenewal;
+    /** Default for {@code leaseRenewal}: a third of the identity store's default lease TTL (60 s). */
+    public static final Duration DEFAULT_LEASE_RENEWAL = Duration.ofSeconds(20);
     private boolean scheduled;
     private static final Backoff RETRY = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(5));
     /** The wait before the next retry of a failed recompute; null after a success. Pipeline thread only. */
@@ -59,6 +71,15 @@ public final class Pipeline implements AutoCloseable {
 
     public Pipeline(IdentitySource identities, PolicyCompilation compilation, DistributionLoop loop,
                     ProblemReporter reporter, Duration window) {
+        this(identities, compilation, loop, reporter, window, DEFAULT_LEASE_RENEWAL);
+    }
+
+    public Pipeline(IdentitySource identities, PolicyCompilation compilation, DistributionLoop loop,
+                    ProblemReporter reporter, Duration window, Duration leaseRenewal) {
+        if (leaseRenewal == null || leaseRenewal.toMillis() < 1) {
+            throw new IllegalArgumentException("leaseRenewal: must be at least 1ms, was " + leaseRenewal);
+        }
+        this.leaseRenewal = leaseRenewal;
         this.identities = identities;
         this.compilation = compilation;
         this.loop = loop;
@@ -70,6 +91,7 @@ public final class Pipeline implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        thread.schedule(this::renewLeases, leaseRenewal.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The sink every source feeds. */
@@ -121,6 +143,8 @@ public final class Pipeline implements AutoCloseable {
                 // Only now: after a failed or timed-out publish the next recompute diffs against what the
                 // loop was last known to hold, so the change is sent again instead of being lost.
                 desired = next.get();
+                published = wanted;
+                releaseUnwanted();
                 retry = null;
                 if (complete) {
                     loop.serve();
@@ -176,23 +200,19 @@ public final class Pipeline implements AutoCloseable {
         PodEndpoints.Extraction extraction = PodEndpoints.extract(objects);
         Map<String, List<LabelSet>> byOwner = new HashMap<>();
         extraction.endpoints().forEach(e -> byOwner.computeIfAbsent(e.nodeName(), n -> new ArrayList<>()).add(e.labels()));
-        if (System.nanoTime() - identityCacheFilledAt > IDENTITY_REFRESH.toNanos()) {
-            // Re-allocating everything now and then re-takes references the store may have dropped.
-            identityCache.clear();
-            identityCacheFilledAt = System.nanoTime();
-        }
-        Map<LabelSet, Integer> ids = identityCache;
         try {
             for (var owner : byOwner.entrySet()) {
-                List<LabelSet> missing = owner.getValue().stream().distinct().filter(s -> !ids.containsKey(s)).toList();
+                List<LabelSet> missing = references.missing(owner.getKey(), owner.getValue());
                 if (!missing.isEmpty()) {
-                    ids.putAll(identities.identities(owner.getKey(), missing));
+                    references.allocated(owner.getKey(), identities.identities(owner.getKey(), missing));
                 }
             }
         } catch (IdentitySource.IdentityUnavailableException e) {
             LOG.warn("identities unavailable ({}); keeping the last state and retrying", e.getMessage());
             return Optional.empty();
         }
+        wanted = byOwner;
+        Map<LabelSet, Integer> ids = references.numbers();
         List<Workload> workloads = extraction.endpoints().stream().map(e -> new Workload(e.endpoint(), e.namespace(),
                 e.name(), e.nodeName(), e.ips(), e.podLabels(), e.labels(), ids.get(e.labels()), e.namedPorts())).toList();
         List<KubeObject> policies = objects.values().stream().filter(o -> o.kind().isPolicy())
@@ -222,6 +242,55 @@ public final class Pipeline implements AutoCloseable {
             return CompletableFuture.supplyAsync(() -> desired, thread).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("pipeline thread did not answer", e);
+        }
+    }
+
+    /**
+     * Releases each node's references on label sets none of its pods has in the last published state. A
+     * failure leaves them held: the next recompute or renewal retries.
+     */
+    private void releaseUnwanted() {
+        if (published == null) {
+            return;
+        }
+        references.unwanted(published).forEach((owner, sets) -> {
+            try {
+                identities.release(owner, sets.values());
+                references.released(owner, sets.keySet());
+            } catch (RuntimeException e) {
+                LOG.warn("releasing {} identities of node {} failed ({}); retried later", sets.size(), owner, e.getMessage());
+            }
+        });
+    }
+
+    /** Renews every node's lease, then schedules the next renewal (pipeline thread). */
+    private void renewLeases() {
+        Duration next = leaseRenewal;
+        try {
+            releaseUnwanted();
+            for (String owner : references.owners()) {
+                IdentitySource.Lease lease = identities.keepAlive(owner);
+                Duration third = lease.ttl().dividedBy(3);
+                if (third.toMillis() >= 1 && third.compareTo(next) < 0) {
+                    next = third;
+                }
+                int expected = references.expectedReferences(owner);
+                if (lease.references() < expected) {
+                    LOG.warn("node {} references {} identities in the store, {} expected (its lease ran out); allocating them again",
+                            owner, lease.references(), expected);
+                    references.forget(owner);
+                    schedule();
+                }
+            }
+        } catch (RuntimeException e) {
+            // Unreachable store: retried at the next renewal, well inside the TTL.
+            LOG.warn("renewing identity leases failed ({}); retrying in {} ms", e.getMessage(), next.toMillis());
+        } finally {
+            try {
+                thread.schedule(this::renewLeases, next.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                LOG.debug("pipeline stopped; no more renewals");
+            }
         }
     }
 

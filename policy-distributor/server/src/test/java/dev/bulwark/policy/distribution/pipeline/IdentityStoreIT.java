@@ -60,6 +60,16 @@ class IdentityStoreIT {
             IdentityAllocatorServer restarted = IdentityAllocatorServer.start(configs.get(index));
             replicas.add(restarted);
             assertEquals(first, retry(source, List.of(web, db)));
+
+            // The owner's lease and references, as the pipeline renews and releases them.
+            IdentitySource.Lease lease = source.keepAlive("n1");
+            assertEquals(2, lease.references());
+            assertTrue(lease.ttl().toMillis() > 0, lease.toString());
+            source.release("n1", List.of(first.get(web)));
+            assertEquals(1, source.keepAlive("n1").references(), "web released, db still referenced");
+            source.release("n1", List.of(first.get(web))); // idempotent
+            assertEquals(first.get(web), retry(source, List.of(web)).get(web), "within the grace period the number stays");
+            assertEquals(2, source.keepAlive("n1").references());
         }
     }
 

@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.Test;
 
 /** Objects in, agents converged to what a full recompute gives; only affected agents receive bytes. */
 class PipelineIT {
+
+    private static final Duration LEASE_RENEWAL = Duration.ofMillis(100);
 
     private final Map<String, AtomicLong> bytesByNode = new ConcurrentHashMap<>();
     private final CountingIdentities identities = new CountingIdentities();
@@ -47,7 +50,7 @@ class PipelineIT {
             }
         };
         loop = new DistributionLoop(StreamConfig.defaults("r1"), InstantSource.system(), bytes);
-        pipeline = new Pipeline(identities, new TinyCompiler(), loop, ProblemReporter.NONE, Duration.ofMillis(10));
+        pipeline = new Pipeline(identities, new TinyCompiler(), loop, ProblemReporter.NONE, Duration.ofMillis(10), LEASE_RENEWAL);
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .addService(new PolicyStreamService(loop, AgentAuthenticator.trustingSubscribedNodeName())).build().start();
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
@@ -78,7 +81,7 @@ class PipelineIT {
 
     private void awaitConverged(SimulatedAgent... agents) throws Exception {
         pipeline.settled().get(20, TimeUnit.SECONDS);
-        var full = pipeline.compute(pipeline.store().snapshot()).orElseThrow();
+        var full = pipeline.fullRecompute().orElseThrow();
         for (SimulatedAgent a : agents) {
             await(a.nodeName(), () -> a.view().equals(full.view(a.nodeName())));
         }
@@ -157,6 +160,61 @@ class PipelineIT {
         apply(pod("db", "db", "n1", "10.0.1.2"));
         await("retry after the failed recompute", () -> n1.view().endpoints().containsKey("shop/db"));
         assertTrue(n1.view().ipcache().containsKey("10.0.1.2/32"));
+    }
+
+    /**
+     * Each node holds its own reference on the label sets of its pods and releases it once a state without
+     * its last such pod is published; the other node's reference (and the number) stay.
+     */
+    @Test
+    void aNodeReleasesItsReferenceWhenItsLastPodOfALabelSetGoes() throws Exception {
+        apply(pod("web-1", "web", "n1", "10.0.1.1") + pod("web-2", "web", "n2", "10.0.2.1")
+                + pod("web-3", "web", "n2", "10.0.2.2") + pod("db", "db", "n1", "10.0.1.2"));
+        SimulatedAgent n1 = new SimulatedAgent("n1", "a1", channel, AgentBehaviour.HEALTHY, AgentEvents.NONE);
+        SimulatedAgent n2 = new SimulatedAgent("n2", "a2", channel, AgentBehaviour.HEALTHY, AgentEvents.NONE);
+        n1.connect();
+        n2.connect();
+        awaitConverged(n1, n2);
+        int web = identities.idOf(dev.bulwark.policy.identity.PodIdentityLabels.of("shop", Map.of(), Map.of("app", "web")));
+        int db = identities.idOf(dev.bulwark.policy.identity.PodIdentityLabels.of("shop", Map.of(), Map.of("app", "db")));
+        assertEquals(Set.of(web, db), identities.referencedBy("n1"));
+        assertEquals(Set.of(web), identities.referencedBy("n2"));
+
+        deletePod("web-1");
+        deletePod("web-2"); // n2 still runs web-3
+        awaitConverged(n1, n2);
+        await("n1 releases web", () -> identities.referencedBy("n1").equals(Set.of(db)));
+        assertEquals(Set.of(web), identities.referencedBy("n2"), "n2 keeps its reference while web-3 runs");
+        assertEquals(web, n2.view().ipcache().get("10.0.2.2/32").identity(), "web-3 keeps its number");
+
+        deletePod("db");
+        awaitConverged(n1, n2);
+        await("n1 releases db", () -> identities.referencedBy("n1").isEmpty());
+    }
+
+    /**
+     * Leases are renewed with nothing changing; when the store has dropped a node's references (its lease
+     * ran out while the store was unreachable), the next renewal notices and they are allocated again.
+     */
+    @Test
+    void leasesAreRenewedWhileQuietAndReferencesDroppedByTheStoreAreTakenAgain() throws Exception {
+        apply(pod("web", "web", "n1", "10.0.1.1"));
+        SimulatedAgent n1 = new SimulatedAgent("n1", "a1", channel, AgentBehaviour.HEALTHY, AgentEvents.NONE);
+        n1.connect();
+        awaitConverged(n1);
+        Set<Integer> held = identities.referencedBy("n1");
+        assertEquals(1, held.size());
+        int renewed = identities.renewals("n1");
+        await("renewals without changes", () -> identities.renewals("n1") >= renewed + 3);
+
+        identities.dropReferences("n1");
+        await("n1's reference taken again", () -> identities.referencedBy("n1").equals(held));
+        assertEquals(0, identities.renewals("n2"), "no lease for a node without pods");
+    }
+
+    private void deletePod(String name) {
+        pipeline.store().delete(new dev.bulwark.policy.distribution.source.KubeObject.Key(
+                dev.bulwark.policy.distribution.source.ObjectKind.POD, "shop", name));
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
