@@ -7,6 +7,8 @@ import dev.bulwark.proto.identity.v1.AllocateResponse;
 import dev.bulwark.proto.identity.v1.IdentityServiceGrpc;
 import dev.bulwark.proto.identity.v1.KeepAliveRequest;
 import dev.bulwark.proto.identity.v1.KeepAliveResponse;
+import dev.bulwark.proto.identity.v1.ListRequest;
+import dev.bulwark.proto.identity.v1.ListResponse;
 import dev.bulwark.proto.identity.v1.ReleaseRequest;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
@@ -19,6 +21,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -27,7 +31,8 @@ import java.util.regex.Pattern;
 
 /**
  * Identities from the identity allocator over its gRPC contract (IdentityService.Allocate, at most 1,000
- * label sets per call, the pod's node as owner; Release and KeepAlive for that owner). Writes go to the Raft leader: an UNAVAILABLE answer
+ * label sets per call, the pod's node as owner; Release and KeepAlive for that owner; List pages for the
+ * owners' references). Writes go to the Raft leader: an UNAVAILABLE answer
  * carrying {@code leader=host:port} moves the client there; one without a hint tries the next configured
  * replica. When no replica answers, {@link IdentityUnavailableException} lets the pipeline keep its last
  * state and retry; other errors (an invalid label) propagate. Called only on the pipeline thread.
@@ -35,6 +40,8 @@ import java.util.regex.Pattern;
 public final class GrpcIdentitySource implements IdentitySource, AutoCloseable {
 
     private static final int BATCH = 1_000;
+    /** Identities per List page: an identity lists every owner, so pages are kept well under gRPC's 4 MiB. */
+    private static final int LIST_PAGE = 1_000;
     private static final Pattern LEADER = Pattern.compile("leader=([^\\s,;]+:\\d{1,5})");
 
     private final List<String> targets;
@@ -90,6 +97,26 @@ public final class GrpcIdentitySource implements IdentitySource, AutoCloseable {
         KeepAliveRequest request = KeepAliveRequest.newBuilder().setOwner(owner).build();
         KeepAliveResponse response = call(stub -> stub.keepAlive(request));
         return new Lease(Duration.ofMillis(response.getTtlMs()), response.getReferences());
+    }
+
+    @Override
+    public Map<String, Set<Integer>> referencesOf(Set<String> owners) {
+        Map<String, Set<Integer>> out = new HashMap<>();
+        int after = 0;
+        ListResponse page;
+        do {
+            ListRequest request = ListRequest.newBuilder().setPageSize(LIST_PAGE).setAfterId(after).build();
+            page = call(stub -> stub.list(request));
+            for (var identity : page.getIdentitiesList()) {
+                for (String owner : identity.getOwnersList()) {
+                    if (owners.contains(owner)) {
+                        out.computeIfAbsent(owner, o -> new TreeSet<>()).add(identity.getId());
+                    }
+                }
+                after = identity.getId();
+            }
+        } while (page.getMore() && page.getIdentitiesCount() > 0);
+        return out;
     }
 
     /** One RPC at the current replica, moving to the leader (or the next replica) while it is unavailable. */

@@ -71,6 +71,11 @@ final class IdentityReferences {
         }
     }
 
+    /** The numbers {@code owner} holds. */
+    Set<Integer> idsHeldBy(String owner) {
+        return new HashSet<>(held.getOrDefault(owner, Map.of()).values());
+    }
+
     /** Owners holding at least one reference. */
     List<String> owners() {
         return new ArrayList<>(held.keySet());

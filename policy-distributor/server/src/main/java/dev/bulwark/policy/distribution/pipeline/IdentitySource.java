@@ -5,12 +5,13 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Label sets to numeric identities, allocating as needed, with {@code owner} (a node name) taking a
  * reference; the owner's references are dropped by {@link #release} or when its lease, renewed by
- * {@link #keepAlive}, runs out. The product implementation is {@link GrpcIdentitySource}
- * (IdentityService.Allocate, Release, KeepAlive). Implementations may throw
+ * {@link #keepAlive}, runs out; {@link #referencesOf} lists them. The product implementation is {@link GrpcIdentitySource}
+ * (IdentityService.Allocate, Release, KeepAlive, List). Implementations may throw
  * {@link IdentityUnavailableException}; the pipeline then keeps the last state and retries.
  */
 public interface IdentitySource {
@@ -23,6 +24,9 @@ public interface IdentitySource {
 
     /** Renews {@code owner}'s lease. */
     Lease keepAlive(String owner);
+
+    /** The identities each of {@code owners} references in the store now (owners with none are left out). */
+    Map<String, Set<Integer>> referencesOf(Set<String> owners);
 
     /**
      * An owner's lease after a renewal.

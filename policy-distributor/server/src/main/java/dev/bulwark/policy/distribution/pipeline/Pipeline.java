@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -143,7 +145,11 @@ public final class Pipeline implements AutoCloseable {
                 // Only now: after a failed or timed-out publish the next recompute diffs against what the
                 // loop was last known to hold, so the change is sent again instead of being lost.
                 desired = next.get();
+                boolean first = published == null;
                 published = wanted;
+                if (first) {
+                    releaseStale();
+                }
                 releaseUnwanted();
                 retry = null;
                 if (complete) {
@@ -261,6 +267,28 @@ public final class Pipeline implements AutoCloseable {
                 LOG.warn("releasing {} identities of node {} failed ({}); retried later", sets.size(), owner, e.getMessage());
             }
         });
+    }
+
+    /**
+     * Once, after the first publish: releases the references the store lists for this state's nodes that
+     * none of their pods needs any more: those of pods deleted while no distributor was running (this
+     * pipeline started knowing none). Another replica's fresher reference released here is taken again by
+     * that replica's next renewal, within the grace period that keeps the number.
+     */
+    private void releaseStale() {
+        try {
+            identities.referencesOf(published.keySet()).forEach((owner, ids) -> {
+                Set<Integer> stale = new TreeSet<>(ids);
+                stale.removeAll(references.idsHeldBy(owner));
+                if (!stale.isEmpty()) {
+                    LOG.info("node {}: releasing {} identity references no pod of it needs (left from before this start)", owner, stale.size());
+                    identities.release(owner, stale);
+                }
+            });
+        } catch (RuntimeException e) {
+            // Not retried: those references then lapse only with their node's lease.
+            LOG.warn("releasing references left from before this start failed ({})", e.getMessage());
+        }
     }
 
     /** Renews every node's lease, then schedules the next renewal (pipeline thread). */

@@ -44,6 +44,18 @@ final class CountingIdentities implements IdentitySource {
         return new Lease(Duration.ofSeconds(60), references.getOrDefault(owner, Set.of()).size());
     }
 
+    @Override
+    public synchronized Map<String, Set<Integer>> referencesOf(Set<String> owners) {
+        check();
+        Map<String, Set<Integer>> out = new HashMap<>();
+        references.forEach((owner, ids) -> {
+            if (owners.contains(owner) && !ids.isEmpty()) {
+                out.put(owner, Set.copyOf(ids));
+            }
+        });
+        return out;
+    }
+
     private void check() {
         RuntimeException failure = failNext;
         if (failure != null) {
@@ -66,6 +78,11 @@ final class CountingIdentities implements IdentitySource {
 
     synchronized int renewals(String owner) {
         return renewals.getOrDefault(owner, 0);
+    }
+
+    /** A reference taken before the pipeline started (by an earlier distributor). */
+    synchronized void seedReference(String owner, int id) {
+        references.computeIfAbsent(owner, o -> new TreeSet<>()).add(id);
     }
 
     /** As the store does when an owner's lease runs out. */

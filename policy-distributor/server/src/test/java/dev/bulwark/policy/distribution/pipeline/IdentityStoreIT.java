@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -70,6 +71,7 @@ class IdentityStoreIT {
             source.release("n1", List.of(first.get(web))); // idempotent
             assertEquals(first.get(web), retry(source, List.of(web)).get(web), "within the grace period the number stays");
             assertEquals(2, source.keepAlive("n1").references());
+            assertEquals(Map.of("n1", Set.of(first.get(web), first.get(db))), source.referencesOf(Set.of("n1", "n2")));
         }
     }
 

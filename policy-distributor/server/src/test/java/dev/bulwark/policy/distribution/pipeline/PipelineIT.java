@@ -129,10 +129,7 @@ class PipelineIT {
 
     @Test
     void aBadPolicyIsReportedAndChangesNothingAndIdentityOutagesKeepTheLastState() throws Exception {
-        apply(pod("web", "web", "n1", "10.0.1.1"));
-        SimulatedAgent n1 = new SimulatedAgent("n1", "a1", channel, AgentBehaviour.HEALTHY, AgentEvents.NONE);
-        n1.connect();
-        awaitConverged(n1);
+        SimulatedAgent n1 = webOnN1();
         long revision = loop.snapshot().get().revision();
         apply("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: broken, namespace: shop}\nspec: {}\n");
         pipeline.settled().get(20, TimeUnit.SECONDS);
@@ -152,10 +149,7 @@ class PipelineIT {
      */
     @Test
     void aFailedRecomputeIsRetriedWithoutAnotherChange() throws Exception {
-        apply(pod("web", "web", "n1", "10.0.1.1"));
-        SimulatedAgent n1 = new SimulatedAgent("n1", "a1", channel, AgentBehaviour.HEALTHY, AgentEvents.NONE);
-        n1.connect();
-        awaitConverged(n1);
+        SimulatedAgent n1 = webOnN1();
         identities.failNext = new IllegalStateException("INTERNAL: the allocator answered 0 allocations for 1 label set");
         apply(pod("db", "db", "n1", "10.0.1.2"));
         await("retry after the failed recompute", () -> n1.view().endpoints().containsKey("shop/db"));
@@ -198,10 +192,7 @@ class PipelineIT {
      */
     @Test
     void leasesAreRenewedWhileQuietAndReferencesDroppedByTheStoreAreTakenAgain() throws Exception {
-        apply(pod("web", "web", "n1", "10.0.1.1"));
-        SimulatedAgent n1 = new SimulatedAgent("n1", "a1", channel, AgentBehaviour.HEALTHY, AgentEvents.NONE);
-        n1.connect();
-        awaitConverged(n1);
+        SimulatedAgent n1 = webOnN1();
         Set<Integer> held = identities.referencedBy("n1");
         assertEquals(1, held.size());
         int renewed = identities.renewals("n1");
@@ -210,6 +201,30 @@ class PipelineIT {
         identities.dropReferences("n1");
         await("n1's reference taken again", () -> identities.referencedBy("n1").equals(held));
         assertEquals(0, identities.renewals("n2"), "no lease for a node without pods");
+    }
+
+    /**
+     * A pipeline starts knowing no references: those the store lists for its nodes that no pod needs (pods
+     * deleted while no distributor ran) are released after the first publish; a node without pods is left
+     * to its lease.
+     */
+    @Test
+    void referencesLeftFromBeforeTheStartAreReleasedAfterTheFirstPublish() throws Exception {
+        identities.seedReference("n1", 999);
+        identities.seedReference("n9", 998);
+        webOnN1();
+        int web = identities.idOf(dev.bulwark.policy.identity.PodIdentityLabels.of("shop", Map.of(), Map.of("app", "web")));
+        await("n1's stale reference released", () -> identities.referencedBy("n1").equals(Set.of(web)));
+        assertEquals(Set.of(998), identities.referencedBy("n9"));
+    }
+
+    /** One pod (web on n1) and n1's agent, converged. */
+    private SimulatedAgent webOnN1() throws Exception {
+        apply(pod("web", "web", "n1", "10.0.1.1"));
+        SimulatedAgent n1 = new SimulatedAgent("n1", "a1", channel, AgentBehaviour.HEALTHY, AgentEvents.NONE);
+        n1.connect();
+        awaitConverged(n1);
+        return n1;
     }
 
     private void deletePod(String name) {
