@@ -32,7 +32,8 @@ public final class AgentCommand {
 
     @Command(name = "start", mixinStandardHelpOptions = true, description = {
             "Run the node agent until Ctrl-C: kernel datapath when bpf() works (else the model datapath, loudly),",
-            "follow the distributor stream, serve the local API (endpoints, status, /metrics, flows)."})
+            "follow the distributor stream, serve the local API (endpoints, status, /metrics, flows).",
+            "Attached endpoints are recorded in --state-dir and attached again when the agent restarts."})
     static final class Start implements Callable<Integer> {
 
         @Mixin
@@ -49,6 +50,12 @@ public final class AgentCommand {
 
         @Option(names = "--pin-root", defaultValue = "/sys/fs/bpf/bulwark", description = "bpffs directory for pinned maps and links. Default: ${DEFAULT-VALUE}.")
         Path pinRoot;
+
+        @Option(names = "--state-dir", defaultValue = NodeAgentConfig.DEFAULT_STATE_DIR, description = {
+                "Directory of the endpoint registry (endpoints.json), written on every endpoint add and remove and",
+                "restored on start: endpoints whose netns or interface is gone are dropped (pins removed).",
+                "Empty (--state-dir=) keeps endpoints in memory only. Default: ${DEFAULT-VALUE}."})
+        String stateDir;
 
         @Option(names = "--identity", description = "HOST:PORT of an identity allocator: endpoints added with labels get their identity from it.")
         String identity;
@@ -69,7 +76,7 @@ public final class AgentCommand {
                 String[] d = hostPort(distributor, "--distributor");
                 String[] a = hostPort(api, "--api");
                 config = new NodeAgentConfig(node, d[0], Integer.parseInt(d[1]), a[0], Integer.parseInt(a[1]), pinRoot, mode,
-                        Duration.ofMillis(200), Duration.ofSeconds(10), identity);
+                        Duration.ofMillis(200), Duration.ofSeconds(10), identity, stateDir.isEmpty() ? null : Path.of(stateDir));
             } catch (IllegalArgumentException e) {
                 output.error(e.getMessage());
                 return ExitCode.PROBLEM;

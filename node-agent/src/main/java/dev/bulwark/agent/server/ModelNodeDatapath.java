@@ -4,13 +4,21 @@ import dev.bulwark.agent.datapath.AuthMap;
 import dev.bulwark.agent.datapath.IpcacheMap;
 import dev.bulwark.agent.datapath.ModelDatapath;
 import dev.bulwark.agent.datapath.PolicyMap;
-import dev.bulwark.agent.sync.NodeDatapath;
+import dev.bulwark.agent.registry.EndpointRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
-/** The model datapath behind the agent (bpf() refused): same maps and semantics, nothing enforced. */
-final class ModelNodeDatapath implements NodeDatapath {
+/**
+ * The model datapath behind the agent (bpf() refused): same maps and semantics, nothing enforced. Its maps
+ * live in this process, so a restored endpoint starts with an empty map until the first policy state.
+ */
+final class ModelNodeDatapath implements AgentDatapath {
 
     private final ModelDatapath model;
     private final Map<String, Integer> endpoints = new HashMap<>();
@@ -56,11 +64,38 @@ final class ModelNodeDatapath implements NodeDatapath {
         return endpoints.computeIfAbsent(name, n -> nextIndex++);
     }
 
+    @Override
+    public int attach(EndpointRecord r) {
+        return attach(r.name());
+    }
+
     boolean detach(String name) {
         Integer i = endpoints.remove(name);
         if (i != null) {
             model.removeEndpoint(i);
         }
         return i != null;
+    }
+
+    @Override
+    public boolean detach(EndpointRecord r) {
+        return detach(r.name());
+    }
+
+    /**
+     * Only the namespace file is checked: entering it to look for the interface needs privileges the model
+     * datapath runs without. A file that cannot be examined (no permission) counts as present.
+     */
+    @Override
+    public Restored restore(EndpointRecord r) {
+        if (Files.notExists(Path.of(r.netns()))) {
+            return new Gone("network namespace " + r.netns() + " is gone");
+        }
+        return new Reattached(attach(r));
+    }
+
+    @Override
+    public SortedSet<String> pinsWithout(Collection<String> names) {
+        return new TreeSet<>(); // nothing is pinned: the model's maps live in this process
     }
 }

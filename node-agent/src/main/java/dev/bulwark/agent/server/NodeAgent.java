@@ -9,7 +9,8 @@ import dev.bulwark.agent.datapath.ModelDatapath;
 import dev.bulwark.agent.datapath.Reason;
 import dev.bulwark.agent.datapath.bpf.KernelDatapath;
 import dev.bulwark.agent.datapath.bpf.RingBuffer;
-import dev.bulwark.agent.sync.NodeDatapath;
+import dev.bulwark.agent.registry.EndpointRecord;
+import dev.bulwark.agent.registry.StateDirectory;
 import dev.bulwark.agent.sync.PolicyStreamClient;
 import dev.bulwark.agent.sync.StateApplier;
 import dev.bulwark.mesh.bundle.BundleSource;
@@ -23,10 +24,11 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -38,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  * and serves a local HTTP API: {@code POST /v1/endpoints} {name, netns, interface} attaches, {@code
  * DELETE /v1/endpoints?name=} detaches, {@code GET /v1/status}, {@code GET /v1/policy} (acknowledged version,
  * each endpoint's map entries read back from the datapath, the ipcache), {@code GET /metrics} (Prometheus text),
- * {@code GET /v1/flows} (flow events as lines, streamed).
+ * {@code GET /v1/flows} (flow events as lines, streamed). With a state directory, the attached endpoints
+ * outlive the process: a restarted agent attaches them again before it subscribes ({@link AttachedEndpoints}).
  *
  * <p>Concurrency: every datapath mutation (deltas, attach, detach) runs on one single-threaded "sync"
  * executor; HTTP handlers run on the Vert.x event loop and hop to it; the ring-buffer consumer runs on
@@ -52,12 +55,11 @@ public final class NodeAgent implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     /** Flow subscribers → true for JSON lines, false for text lines. */
     private final Map<HttpServerResponse, Boolean> flowSubscribers = new ConcurrentHashMap<>();
-    private final NodeDatapath datapath;
+    private final AgentDatapath datapath;
     private final StateApplier applier;
     private final ManagedChannel channel;
     private final PolicyStreamClient client;
-    private final Map<String, String> attached = new ConcurrentHashMap<>();
-    private final Map<String, Integer> identities = new ConcurrentHashMap<>();
+    private final AttachedEndpoints endpoints;
     private final ManagedChannel identityChannel;
     private final EndpointIdentities allocator;
     private volatile boolean running = true;
@@ -97,9 +99,11 @@ public final class NodeAgent implements AutoCloseable {
                         auth.onState(s);
                     }
                 });
+        this.endpoints = new AttachedEndpoints(datapath, applier, client::state,
+                config.stateDir() == null ? null : new StateDirectory(config.stateDir()), log::println);
     }
 
-    private NodeDatapath chooseDatapath() {
+    private AgentDatapath chooseDatapath() {
         var why = config.datapath() == NodeAgentConfig.Mode.MODEL
                 ? java.util.Optional.of("model datapath requested") : KernelDatapath.unavailable();
         if (why.isEmpty()) {
@@ -153,13 +157,19 @@ public final class NodeAgent implements AutoCloseable {
         endpointAuth = new EndpointAuth(authConfig, issuer, bundles, datapath.auth(), InstantSource.system(), log::println);
     }
 
-    /** Starts the stream client and the HTTP API; returns the API port. */
+    /**
+     * Restores the persisted endpoints (on the sync thread, before any state is held, so their pinned maps
+     * stay as they are until the first state), then starts the stream client and the HTTP API; returns the
+     * API port.
+     */
     public int start() throws Exception {
         if (endpointAuth != null) {
             log.println("agent: endpoint auth listening on " + endpointAuth.start());
         }
+        AttachedEndpoints.RestoreReport restored = sync.submit(endpoints::restore).get();
         client.start();
         if (allocator != null) {
+            reallocate(restored);
             // The lease keeps this node's identity references alive; renew well within any sane TTL.
             sync.scheduleWithFixedDelay(() -> vertx.executeBlocking(allocator::keepAlive), 0, 10, TimeUnit.SECONDS);
         }
@@ -174,12 +184,31 @@ public final class NodeAgent implements AutoCloseable {
         return client;
     }
 
+    /**
+     * Takes this node's identity references again for the restored endpoints (Allocate is idempotent per
+     * owner and label set; the references lapsed if the lease expired while the agent was down), off the
+     * sync thread so an unreachable allocator does not hold up policy. Until it answers, the persisted
+     * identity stands.
+     */
+    private void reallocate(AttachedEndpoints.RestoreReport restored) {
+        for (String name : restored.restored()) {
+            endpoints.registry().get(name).filter(r -> !r.labels().isEmpty()).ifPresent(r ->
+                    vertx.executeBlocking(() -> allocator.allocate(r.labels())).onComplete(a -> {
+                        if (a.succeeded()) {
+                            sync.execute(() -> endpoints.recordIdentity(name, a.result()));
+                        } else {
+                            log.println("agent: identity of restored endpoint " + name + " not re-allocated: " + a.cause());
+                        }
+                    }));
+        }
+    }
+
     private void route(HttpServerRequest req) {
         String path = req.path();
         switch (req.method().name() + " " + path) {
             case "GET /v1/status" -> req.response().putHeader("content-type", "application/json").end(status().encode());
             case "GET /v1/policy" -> vertx.executeBlocking(() -> sync.submit(() -> PolicyStateView.render(config.nodeName(),
-                    client.state(), datapath, attached.keySet())).get()).onComplete(r -> {
+                    client.state(), datapath, endpoints.registry().names())).get()).onComplete(r -> {
                         if (r.succeeded()) {
                             req.response().putHeader("content-type", "application/json").end(r.result().encode());
                         } else {
@@ -205,37 +234,39 @@ public final class NodeAgent implements AutoCloseable {
     }
 
     private void attach(HttpServerRequest req, JsonObject body) {
-        String name = body.getString("name");
-        String netns = body.getString("netns", "/proc/1/ns/net");
-        String iface = body.getString("interface");
-        if (name == null || name.isEmpty() || (datapath.enforcing() && (iface == null || iface.isEmpty()))) {
-            req.response().setStatusCode(400).end("body: name and interface are required\n");
+        String iface = body.getString("interface", "");
+        if (datapath.enforcing() && iface.isEmpty()) {
+            req.response().setStatusCode(400).end("body: interface is required\n");
             return;
         }
-        JsonObject labels = body.getJsonObject("labels", new JsonObject());
-        vertx.<Integer>executeBlocking(() -> {
-            if (allocator != null && !labels.isEmpty()) {
-                Map<String, String> l = new java.util.TreeMap<>();
-                labels.forEach(e -> l.put(e.getKey(), String.valueOf(e.getValue())));
-                identities.put(name, allocator.allocate(l));
+        EndpointRecord requested;
+        try {
+            Object given = body.getValue("labels", new JsonObject());
+            if (!(given instanceof JsonObject l)) {
+                throw new IllegalArgumentException("labels: expected an object of key: value");
             }
-            return sync.submit(() -> {
-                int ifindex = datapath instanceof KernelNodeDatapath k ? k.attach(name, Path.of(netns), iface)
-                        : ((ModelNodeDatapath) datapath).attach(name);
-                attached.put(name, netns);
-                applier.attach(client.state(), name);
-                return ifindex;
-            }).get();
+            Map<String, String> labels = new TreeMap<>();
+            l.forEach(e -> labels.put(e.getKey(), String.valueOf(e.getValue())));
+            requested = EndpointRecord.of(body.getString("name"), body.getString("netns", "/proc/1/ns/net"), iface, 0)
+                    .withLabels(labels);
+        } catch (IllegalArgumentException | ClassCastException e) {
+            req.response().setStatusCode(400).end("body: " + e.getMessage() + "\n");
+            return;
+        }
+        vertx.<EndpointRecord>executeBlocking(() -> {
+            EndpointRecord r = allocator != null && !requested.labels().isEmpty()
+                    ? requested.withIdentity(allocator.allocate(requested.labels())) : requested;
+            int index = sync.submit(() -> endpoints.attach(r)).get();
+            return r.withIfindex(index);
         }).onComplete(r -> {
             if (r.succeeded()) {
-                JsonObject out = new JsonObject().put("name", name).put("ifindex", r.result());
-                Integer id = identities.get(name);
-                if (id != null) {
-                    out.put("identity", Integer.toUnsignedLong(id));
+                JsonObject out = new JsonObject().put("name", r.result().name()).put("ifindex", r.result().ifindex());
+                if (r.result().identity() != 0) {
+                    out.put("identity", Integer.toUnsignedLong(r.result().identity()));
                 }
                 req.response().end(out.encode());
             } else {
-                req.response().setStatusCode(500).end("attach " + name + ": " + r.cause().getMessage() + "\n");
+                req.response().setStatusCode(500).end("attach " + requested.name() + ": " + r.cause().getMessage() + "\n");
             }
         });
     }
@@ -246,52 +277,21 @@ public final class NodeAgent implements AutoCloseable {
             return;
         }
         vertx.<Boolean>executeBlocking(() -> {
-            boolean removed = sync.submit(() -> {
-                String netns = attached.remove(name);
-                if (netns == null) {
-                    return false;
-                }
-                return datapath instanceof KernelNodeDatapath k ? k.detach(name, Path.of(netns))
-                        : ((ModelNodeDatapath) datapath).detach(name);
-            }).get();
-            Integer id = identities.remove(name);
-            if (id != null && allocator != null) {
-                allocator.release(id);
+            Optional<EndpointRecord> removed = sync.submit(() -> endpoints.detach(name)).get();
+            if (removed.isPresent() && removed.get().identity() != 0 && allocator != null) {
+                allocator.release(removed.get().identity());
             }
-            return removed;
+            return removed.isPresent();
         }).onComplete(r -> req.response().setStatusCode(r.succeeded() && r.result() ? 200 : 404)
                 .end(r.succeeded() ? "" : r.cause().getMessage()));
     }
 
     JsonObject status() {
-        PolicyStreamClient.Status s = client.status();
-        return new JsonObject().put("node", config.nodeName()).put("enforcing", datapath.enforcing())
-                .put("version", s.version()).put("connected", s.connected()).put("acks", s.acks()).put("nacks", s.nacks())
-                .put("reconnects", s.reconnects()).put("lastError", s.lastError())
-                .put("endpoints", new io.vertx.core.json.JsonArray(attached.keySet().stream().sorted().toList()))
-                .put("identities", new JsonObject(new java.util.TreeMap<String, Object>(identities)));
+        return StatusView.status(config, client.status(), datapath, endpoints);
     }
 
     String metrics() {
-        PolicyStreamClient.Status s = client.status();
-        StringBuilder b = new StringBuilder();
-        b.append("# HELP bulwark_agent_policy_version Policy version applied and acknowledged.\n")
-                .append("# TYPE bulwark_agent_policy_version gauge\nbulwark_agent_policy_version ").append(s.version()).append('\n')
-                .append("# TYPE bulwark_agent_enforcing gauge\nbulwark_agent_enforcing ").append(datapath.enforcing() ? 1 : 0).append('\n')
-                .append("# TYPE bulwark_agent_deltas_total counter\n")
-                .append("bulwark_agent_deltas_total{result=\"ack\"} ").append(s.acks()).append('\n')
-                .append("bulwark_agent_deltas_total{result=\"nack\"} ").append(s.nacks()).append('\n')
-                .append("# TYPE bulwark_agent_stream_reconnects_total counter\nbulwark_agent_stream_reconnects_total ")
-                .append(s.reconnects()).append('\n');
-        if (datapath instanceof KernelNodeDatapath k) {
-            b.append("# HELP bulwark_datapath_packets_total Packets by datapath reason (all CPUs).\n")
-                    .append("# TYPE bulwark_datapath_packets_total counter\n");
-            for (Map.Entry<Reason, Long> e : k.kernel().packetCounts().entrySet()) {
-                b.append("bulwark_datapath_packets_total{reason=\"").append(e.getKey().name().toLowerCase(java.util.Locale.ROOT))
-                        .append("\"} ").append(e.getValue()).append('\n');
-            }
-        }
-        return b.toString();
+        return StatusView.metrics(client.status(), datapath);
     }
 
     /** Stops the agent; pinned maps and links stay, so enforcement continues without it. */

@@ -18,13 +18,25 @@ import java.time.Duration;
  * @param maxBackoff        reconnect delay cap
  * @param identityTarget    HOST:PORT of an identity allocator for endpoint identities; null = none
  *                          (identities then come only from the distributor's endpoint deltas)
+ * @param stateDir          directory of the endpoint registry ({@code endpoints.json}), written on every attach
+ *                          and detach and restored on start; null = endpoints are kept in memory only
  */
 public record NodeAgentConfig(String nodeName, String distributorHost, int distributorPort, String apiHost, int apiPort,
                               Path pinRoot, Mode datapath, Duration minBackoff, Duration maxBackoff,
-                              String identityTarget) {
+                              String identityTarget, Path stateDir) {
 
     /** Which datapath the agent runs. */
     public enum Mode { AUTO, KERNEL, MODEL }
+
+    /** The default {@code --state-dir}: beside the agent's other runtime state, wiped on reboot like the pins. */
+    public static final String DEFAULT_STATE_DIR = "/var/run/bulwark/agent";
+
+    /** An agent without a state directory: its endpoints are not restored after a restart (embedded stacks, tests). */
+    public NodeAgentConfig(String nodeName, String distributorHost, int distributorPort, String apiHost, int apiPort,
+                           Path pinRoot, Mode datapath, Duration minBackoff, Duration maxBackoff, String identityTarget) {
+        this(nodeName, distributorHost, distributorPort, apiHost, apiPort, pinRoot, datapath, minBackoff, maxBackoff,
+                identityTarget, null);
+    }
 
     public NodeAgentConfig {
         if (datapath == null) {
@@ -41,6 +53,9 @@ public record NodeAgentConfig(String nodeName, String distributorHost, int distr
         }
         if (identityTarget != null && !identityTarget.matches("[^:]+:[0-9]{1,5}")) {
             throw new IllegalArgumentException("identityTarget: expected HOST:PORT, got \"" + identityTarget + "\"");
+        }
+        if (stateDir != null && stateDir.toString().isEmpty()) {
+            throw new IllegalArgumentException("stateDir: a directory path is required (or none: null)");
         }
         if (minBackoff.isNegative() || minBackoff.isZero() || maxBackoff.compareTo(minBackoff) < 0) {
             throw new IllegalArgumentException("backoff: need 0 < minBackoff <= maxBackoff, got " + minBackoff + ", " + maxBackoff);

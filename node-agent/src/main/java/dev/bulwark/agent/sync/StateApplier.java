@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -20,6 +21,11 @@ import java.util.TreeSet;
 public final class StateApplier {
 
     private final NodeDatapath datapath;
+    /**
+     * Endpoints attached before any state arrived (restored or re-added after a restart): the first state
+     * reconciles each of them, also those it does not mention (to deny all, as an attach after a state would).
+     */
+    private final Set<String> awaitingFirstState = new TreeSet<>();
 
     public StateApplier(NodeDatapath datapath) {
         this.datapath = datapath;
@@ -33,6 +39,7 @@ public final class StateApplier {
             undo.add(() -> datapath.ipcache().reconcile(oldIp));
             TreeSet<String> names = new TreeSet<>(from.endpoints().keySet());
             names.addAll(to.endpoints().keySet());
+            names.addAll(awaitingFirstState);
             for (String name : names) {
                 Optional<PolicyMap> map = datapath.policyMap(name);
                 if (map.isEmpty()) {
@@ -50,6 +57,12 @@ public final class StateApplier {
                     datapath.setEndpointIdentity(name, identity);
                 }
             }
+            for (String name : awaitingFirstState) {
+                if (!to.endpoints().containsKey(name)) {
+                    datapath.setEndpointIdentity(name, 0);
+                }
+            }
+            awaitingFirstState.clear();
         } catch (DatapathException e) {
             for (Runnable u : undo.reversed()) {
                 u.run();
@@ -61,10 +74,12 @@ public final class StateApplier {
     /**
      * Programs one endpoint that was just attached from the held state. Before the first state arrives
      * (version 0, e.g. right after an agent restart) the map is left as it is: a re-attached endpoint keeps
-     * enforcing what its pinned map holds until the distributor says otherwise, instead of being wiped.
+     * enforcing what its pinned map holds until the distributor says otherwise, instead of being wiped; the
+     * first state then reconciles it by diff, whether or not it mentions the endpoint.
      */
     public void attach(NodePolicyState held, String name) {
         if (held.version() == 0) {
+            awaitingFirstState.add(name);
             return;
         }
         datapath.policyMap(name).ifPresent(m -> m.reconcile(stateOf(held, name)));

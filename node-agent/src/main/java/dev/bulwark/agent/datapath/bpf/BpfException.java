@@ -7,6 +7,7 @@ public final class BpfException extends RuntimeException {
     public static final int ENOENT = 2;
     public static final int E2BIG = 7;
     public static final int EEXIST = 17;
+    public static final int ENODEV = 19;
     public static final int EINVAL = 22;
     public static final int ENOSPC = 28;
     public static final int ENOSYS = 38;
@@ -35,6 +36,7 @@ public final class BpfException extends RuntimeException {
             case E2BIG -> "map full or argument too big";
             case EACCES -> "permission denied";
             case EEXIST -> "already exists";
+            case ENODEV -> "no such device";
             case EINVAL -> "invalid argument";
             case ENOSPC -> "no space";
             case ENOSYS -> "not implemented";

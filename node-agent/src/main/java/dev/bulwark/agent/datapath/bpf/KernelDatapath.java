@@ -259,6 +259,18 @@ public final class KernelDatapath implements AutoCloseable {
 
     /** Detaches endpoint {@code id} and removes its pins (its policy map is gone afterwards). */
     public void detach(String id, int ifindex) {
+        removePins(id);
+        if (mode == AttachMode.TC) {
+            Libbpf.tcDetachAll(ifindex);
+        }
+    }
+
+    /**
+     * Removes the pins of endpoint {@code id} (links detached first) without touching any interface: for an
+     * endpoint whose interface or namespace is gone, whose tc filters went with it. Runs in any namespace
+     * (a pinned link is found by its pin, not by ifindex); a link whose interface is gone detaches as a no-op.
+     */
+    public void removePins(String id) {
         requireId(id);
         Endpoint ep = loaded.remove(id);
         if (ep != null) {
@@ -267,9 +279,6 @@ public final class KernelDatapath implements AutoCloseable {
         Path dir = root.resolve("endpoints").resolve(id);
         Links.detach(dir.resolve("link-ingress"));
         Links.detach(dir.resolve("link-egress"));
-        if (mode == AttachMode.TC) {
-            Libbpf.tcDetachAll(ifindex);
-        }
         try {
             Files.deleteIfExists(dir.resolve("policy"));
             Files.deleteIfExists(dir.resolve("endpoint"));
