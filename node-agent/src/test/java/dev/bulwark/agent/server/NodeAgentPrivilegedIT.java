@@ -32,6 +32,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
@@ -42,7 +43,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The whole agent on the kernel datapath: endpoints attached through its HTTP API, policy from an
  * in-test distributor over gRPC, real traffic between pod namespaces enforced accordingly, flows
- * streamed from the ring buffer, metrics served.
+ * streamed from the ring buffer, metrics served; after a restart the endpoints are restored from the state
+ * directory (the one whose interface went meanwhile dropped, its pins removed) and the next policy version
+ * reaches their pinned maps.
  */
 @org.junit.jupiter.api.Timeout(value = 180, unit = java.util.concurrent.TimeUnit.SECONDS) // never hang CI
 class NodeAgentPrivilegedIT {
@@ -54,21 +57,23 @@ class NodeAgentPrivilegedIT {
         Privileged.assumeKernelDatapath();
         Path root = Privileged.pinRoot("agent");
         KernelDatapath.destroy(root);
+        Path stateDir = Files.createTempDirectory("bulwark-agent-state-");
         PolicyStreamClientIT.FakeDistributor distributor = new PolicyStreamClientIT.FakeDistributor();
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(distributor).build().start();
         try (PodNetwork net = PodNetwork.create("bwa" + ProcessHandle.current().pid() % 100_000);
              PortServers servers = new PortServers()) {
             PodNetwork.Pod a = net.addPod("x/a", "10.244.1.1");
             PodNetwork.Pod b = net.addPod("x/b", "10.244.1.2");
+            PodNetwork.Pod c = net.addPod("x/c", "10.244.1.3");
             servers.tcp(b.namespace(), b.ip(), 80);
             servers.tcp(b.namespace(), b.ip(), 81);
             NodeAgentConfig config = new NodeAgentConfig("node-1", "127.0.0.1", server.getPort(), "127.0.0.1", 0, root,
-                    NodeAgentConfig.Mode.KERNEL, Duration.ofMillis(50), Duration.ofMillis(500), null);
+                    NodeAgentConfig.Mode.KERNEL, Duration.ofMillis(50), Duration.ofMillis(500), null, stateDir);
             try (NodeAgent agent = new NodeAgent(config, new PrintWriter(System.out, true))) {
                 int port = agent.start();
                 HttpClient http = HttpClient.newHttpClient();
                 String base = "http://127.0.0.1:" + port;
-                for (PodNetwork.Pod p : new PodNetwork.Pod[] {a, b}) {
+                for (PodNetwork.Pod p : new PodNetwork.Pod[] {a, b, c}) {
                     String body = "{\"name\":\"" + p.name() + "\",\"netns\":\"" + net.node().path() + "\",\"interface\":\"" + p.hostInterface() + "\"}";
                     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/endpoints"))
                             .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
@@ -147,16 +152,27 @@ class NodeAgentPrivilegedIT {
                 assertTrue(status.contains("\"connected\":true") && status.contains("x/a"), status);
             }
 
-            // Restart: a new agent process on the same pins; endpoints re-added; enforcement never stops.
+            // While no agent runs, pod c goes (its namespace and so its veth pair).
+            c.namespace().close();
+            assertTrue(Files.exists(root.resolve("endpoints/x_c/policy")), "its pins outlived the interface");
+
+            // Restart: a new agent process on the same pins and state directory restores a and b (the CNI does
+            // not add running pods again) and drops c; enforcement never stops.
             try (NodeAgent again = new NodeAgent(config, new PrintWriter(System.out, true))) {
                 int port = again.start();
+                String base = "http://127.0.0.1:" + port;
                 assertTrue(Probe.tcp(a.namespace(), a.ip(), b.ip(), 80, WAIT).connected(), "pins enforce while no agent holds state");
                 HttpClient http = HttpClient.newHttpClient();
-                for (PodNetwork.Pod p : new PodNetwork.Pod[] {a, b}) {
-                    String body = "{\"name\":\"" + p.name() + "\",\"netns\":\"" + net.node().path() + "\",\"interface\":\"" + p.hostInterface() + "\"}";
-                    assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/endpoints"))
-                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
-                }
+                io.vertx.core.json.JsonObject status = new io.vertx.core.json.JsonObject(http.send(HttpRequest.newBuilder(
+                        URI.create(base + "/v1/status")).build(), HttpResponse.BodyHandlers.ofString()).body());
+                assertEquals(new io.vertx.core.json.JsonArray().add("x/a").add("x/b"), status.getJsonArray("endpoints"), status.encode());
+                assertTrue(status.getJsonObject("restore").getJsonObject("dropped").getString("x/c").contains("lxc2"), status.encode());
+                assertFalse(Files.exists(root.resolve("endpoints/x_c")), "the gone endpoint's pins are removed");
+
+                // A CNI ADD may still come for a running pod: attaching again is idempotent and wipes nothing.
+                String body = "{\"name\":\"x/a\",\"netns\":\"" + net.node().path() + "\",\"interface\":\"" + a.hostInterface() + "\"}";
+                assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/v1/endpoints"))
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
                 assertTrue(Probe.tcp(a.namespace(), a.ip(), b.ip(), 80, WAIT).connected(), "re-attaching did not wipe the maps");
                 assertFalse(Probe.tcp(a.namespace(), a.ip(), b.ip(), 81, WAIT).connected());
                 AgentMessage resub = null;
@@ -165,10 +181,44 @@ class NodeAgentPrivilegedIT {
                     assertNotNull(resub, "the restarted agent subscribes");
                 }
                 assertEquals(0, resub.getSubscribe().getKnownVersion(), "a new process holds no version");
+
+                // The next version opens 81 on b, which was only restored (never added to this process).
+                StreamObserver<DistributorMessage> s = null;
+                for (StreamObserver<DistributorMessage> next; (next = distributor.sessions.poll()) != null; ) {
+                    s = next; // the newest session is the restarted agent's
+                }
+                assertNotNull(s);
+                s.onNext(DistributorMessage.newBuilder().setDelta(PolicyDelta.newBuilder().setVersion(2).setFullState(true).setNonce("v2")
+                        .addIpcacheUpserts(IpcacheEntry.newBuilder().setPrefix("10.244.1.1/32").setIdentity(1001))
+                        .addIpcacheUpserts(IpcacheEntry.newBuilder().setPrefix("10.244.1.2/32").setIdentity(1002))
+                        .addEndpoints(EndpointDelta.newBuilder().setName("x/a").setIdentity(1001).setReplace(true)
+                                .addAdds(MapEntry.newBuilder().setKey(MapKey.newBuilder()
+                                        .setDirection(dev.bulwark.proto.policy.v1.Direction.DIRECTION_EGRESS))
+                                        .setValue(MapValue.newBuilder().setVerdict(Verdict.VERDICT_ALLOW))))
+                        .addEndpoints(EndpointDelta.newBuilder().setName("x/b").setIdentity(1002).setReplace(true)
+                                .addAdds(MapEntry.newBuilder().setKey(MapKey.newBuilder().setRemoteIdentity(1001)
+                                        .setDirection(dev.bulwark.proto.policy.v1.Direction.DIRECTION_INGRESS).setProtocol(6)
+                                        .setPort(80).setPortPrefixLen(15))
+                                        .setValue(MapValue.newBuilder().setVerdict(Verdict.VERDICT_ALLOW))))).build());
+                AgentMessage ack = null;
+                while (ack == null || !ack.hasAck()) {
+                    ack = distributor.received.poll(10, TimeUnit.SECONDS);
+                    assertNotNull(ack, "the restarted agent acknowledges version 2");
+                }
+                assertEquals(2, ack.getAck().getVersion(), ack.toString());
+                io.vertx.core.json.JsonObject policy = new io.vertx.core.json.JsonObject(http.send(HttpRequest.newBuilder(
+                        URI.create(base + "/v1/policy")).build(), HttpResponse.BodyHandlers.ofString()).body());
+                io.vertx.core.json.JsonObject pinned = policy.getJsonObject("endpoints").getJsonObject("x/b")
+                        .getJsonArray("entries").getJsonObject(0);
+                assertEquals(15, pinned.getInteger("portPrefixLength"), "b's pinned map, read back, holds version 2: " + policy.encode());
+                assertTrue(Probe.tcp(a.namespace(), a.ip(), b.ip(), 81, WAIT).connected(), "version 2 enforced on the restored endpoint");
+                assertTrue(Probe.tcp(a.namespace(), a.ip(), b.ip(), 80, WAIT).connected());
             }
         } finally {
             server.shutdownNow();
             KernelDatapath.destroy(root);
+            Files.deleteIfExists(stateDir.resolve("endpoints.json"));
+            Files.deleteIfExists(stateDir);
         }
     }
 }
