@@ -51,10 +51,12 @@ public final class AgentCommand {
         @Option(names = "--pin-root", defaultValue = "/sys/fs/bpf/bulwark", description = "bpffs directory for pinned maps and links. Default: ${DEFAULT-VALUE}.")
         Path pinRoot;
 
-        @Option(names = "--state-dir", defaultValue = NodeAgentConfig.DEFAULT_STATE_DIR, description = {
+        @Option(names = "--state-dir", description = {
                 "Directory of the endpoint registry (endpoints.json), written on every endpoint add and remove and",
                 "restored on start: endpoints whose netns or interface is gone are dropped (pins removed).",
-                "Empty (--state-dir=) keeps endpoints in memory only. Default: ${DEFAULT-VALUE}."})
+                "Default: /var/run/bulwark/agent for the default --pin-root, /var/run/bulwark/agent-NAME for",
+                "--pin-root /sys/fs/bpf/NAME, PIN_ROOT.state beside any other pin root. Empty (--state-dir=)",
+                "keeps endpoints in memory only."})
         String stateDir;
 
         @Option(names = "--identity", description = "HOST:PORT of an identity allocator: endpoints added with labels get their identity from it.")
@@ -75,8 +77,9 @@ public final class AgentCommand {
             try {
                 String[] d = hostPort(distributor, "--distributor");
                 String[] a = hostPort(api, "--api");
+                Path state = stateDir == null ? NodeAgentConfig.defaultStateDir(pinRoot) : stateDir.isEmpty() ? null : Path.of(stateDir);
                 config = new NodeAgentConfig(node, d[0], Integer.parseInt(d[1]), a[0], Integer.parseInt(a[1]), pinRoot, mode,
-                        Duration.ofMillis(200), Duration.ofSeconds(10), identity, stateDir.isEmpty() ? null : Path.of(stateDir));
+                        Duration.ofMillis(200), Duration.ofSeconds(10), identity, state);
             } catch (IllegalArgumentException e) {
                 output.error(e.getMessage());
                 return ExitCode.PROBLEM;

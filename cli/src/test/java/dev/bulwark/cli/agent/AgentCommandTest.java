@@ -33,6 +33,16 @@ class AgentCommandTest {
     }
 
     @Test
+    void stateDirIsDocumentedAndGoesWithThePinRoot() {
+        CliRun help = run("agent", "start", "--help");
+        assertEquals(ExitCode.OK, help.code(), help.err());
+        assertTrue(help.out().contains("--state-dir") && help.out().contains("/var/run/bulwark/agent"), help.out());
+        CliRun r = run("agent", "start", "--node", "n1", "--pin-root", "/");
+        assertEquals(ExitCode.PROBLEM, r.code());
+        assertTrue(r.err().contains("pinRoot: a directory below / is required"), r.err());
+    }
+
+    @Test
     void flowsReportsAnUnreachableAgent() {
         CliRun r = run("agent", "flows", "--api", "127.0.0.1:1");
         assertEquals(ExitCode.UNAVAILABLE, r.code());

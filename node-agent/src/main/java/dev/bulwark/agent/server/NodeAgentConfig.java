@@ -28,8 +28,26 @@ public record NodeAgentConfig(String nodeName, String distributorHost, int distr
     /** Which datapath the agent runs. */
     public enum Mode { AUTO, KERNEL, MODEL }
 
-    /** The default {@code --state-dir}: beside the agent's other runtime state, wiped on reboot like the pins. */
-    public static final String DEFAULT_STATE_DIR = "/var/run/bulwark/agent";
+    private static final Path BPFFS = Path.of("/sys/fs/bpf");
+
+    /**
+     * The state directory that goes with {@code pinRoot}: the registry describes those pins, so two agents
+     * with different pin roots never share one. bpffs holds only pins, so for a pin root on it the registry
+     * lives under /var/run/bulwark (tmpfs, cleared on reboot like the pins): /sys/fs/bpf/bulwark →
+     * /var/run/bulwark/agent, /sys/fs/bpf/NAME → /var/run/bulwark/agent-NAME. Any other pin root (a
+     * model-datapath directory) gets {@code PIN_ROOT.state} beside it.
+     */
+    public static Path defaultStateDir(Path pinRoot) {
+        Path p = pinRoot.toAbsolutePath().normalize();
+        if (p.getFileName() == null) {
+            throw new IllegalArgumentException("pinRoot: a directory below / is required, got " + pinRoot);
+        }
+        if (p.startsWith(BPFFS) && !p.equals(BPFFS)) {
+            String name = BPFFS.relativize(p).toString().replace('/', '-');
+            return Path.of("/var/run/bulwark", name.equals("bulwark") ? "agent" : "agent-" + name);
+        }
+        return p.resolveSibling(p.getFileName() + ".state");
+    }
 
     /** An agent without a state directory: its endpoints are not restored after a restart (embedded stacks, tests). */
     public NodeAgentConfig(String nodeName, String distributorHost, int distributorPort, String apiHost, int apiPort,
