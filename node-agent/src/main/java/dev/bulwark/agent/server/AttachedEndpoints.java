@@ -8,6 +8,7 @@ import dev.bulwark.agent.sync.NodePolicyState;
 import dev.bulwark.agent.sync.StateApplier;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +35,7 @@ final class AttachedEndpoints {
     record RestoreReport(List<String> restored, Map<String, String> dropped, Map<String, String> failed,
                          SortedSet<String> unknownPins, String rejected) {
 
-        static final RestoreReport NONE = new RestoreReport(List.of(), Map.of(), Map.of(), new java.util.TreeSet<>(), "");
+        static final RestoreReport NONE = new RestoreReport(List.of(), Map.of(), Map.of(), Collections.emptySortedSet(), "");
     }
 
     private final AgentDatapath datapath;

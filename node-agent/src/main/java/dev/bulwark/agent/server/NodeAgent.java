@@ -9,7 +9,6 @@ import dev.bulwark.agent.datapath.ModelDatapath;
 import dev.bulwark.agent.datapath.Reason;
 import dev.bulwark.agent.datapath.bpf.KernelDatapath;
 import dev.bulwark.agent.datapath.bpf.RingBuffer;
-import dev.bulwark.agent.registry.EndpointRecord;
 import dev.bulwark.agent.registry.StateDirectory;
 import dev.bulwark.agent.sync.PolicyStreamClient;
 import dev.bulwark.agent.sync.StateApplier;
@@ -27,8 +26,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -60,6 +57,7 @@ public final class NodeAgent implements AutoCloseable {
     private final ManagedChannel channel;
     private final PolicyStreamClient client;
     private final AttachedEndpoints endpoints;
+    private final EndpointApi endpointApi;
     private final ManagedChannel identityChannel;
     private final EndpointIdentities allocator;
     private volatile boolean running = true;
@@ -101,6 +99,7 @@ public final class NodeAgent implements AutoCloseable {
                 });
         this.endpoints = new AttachedEndpoints(datapath, applier, client::state,
                 config.stateDir() == null ? null : new StateDirectory(config.stateDir()), log::println);
+        this.endpointApi = new EndpointApi(vertx, sync, endpoints, allocator, datapath.enforcing(), log);
     }
 
     private AgentDatapath chooseDatapath() {
@@ -169,7 +168,7 @@ public final class NodeAgent implements AutoCloseable {
         AttachedEndpoints.RestoreReport restored = sync.submit(endpoints::restore).get();
         client.start();
         if (allocator != null) {
-            reallocate(restored);
+            endpointApi.reallocate(restored);
             // The lease keeps this node's identity references alive; renew well within any sane TTL.
             sync.scheduleWithFixedDelay(() -> vertx.executeBlocking(allocator::keepAlive), 0, 10, TimeUnit.SECONDS);
         }
@@ -182,25 +181,6 @@ public final class NodeAgent implements AutoCloseable {
 
     public PolicyStreamClient client() {
         return client;
-    }
-
-    /**
-     * Takes this node's identity references again for the restored endpoints (Allocate is idempotent per
-     * owner and label set; the references lapsed if the lease expired while the agent was down), off the
-     * sync thread so an unreachable allocator does not hold up policy. Until it answers, the persisted
-     * identity stands.
-     */
-    private void reallocate(AttachedEndpoints.RestoreReport restored) {
-        for (String name : restored.restored()) {
-            endpoints.registry().get(name).filter(r -> !r.labels().isEmpty()).ifPresent(r ->
-                    vertx.executeBlocking(() -> allocator.allocate(r.labels())).onComplete(a -> {
-                        if (a.succeeded()) {
-                            sync.execute(() -> endpoints.recordIdentity(name, a.result()));
-                        } else {
-                            log.println("agent: identity of restored endpoint " + name + " not re-allocated: " + a.cause());
-                        }
-                    }));
-        }
     }
 
     private void route(HttpServerRequest req) {
@@ -227,63 +207,10 @@ public final class NodeAgent implements AutoCloseable {
                     r.write("# flows from node " + config.nodeName() + (datapath.enforcing() ? "" : " (model datapath)") + "\n");
                 }
             }
-            case "POST /v1/endpoints" -> req.body().onSuccess(b -> attach(req, b.toJsonObject()));
-            case "DELETE /v1/endpoints" -> detach(req, req.getParam("name"));
+            case "POST /v1/endpoints" -> req.body().onSuccess(b -> endpointApi.attach(req, b.toJsonObject()));
+            case "DELETE /v1/endpoints" -> endpointApi.detach(req, req.getParam("name"));
             default -> req.response().setStatusCode(404).end("no route " + req.method() + " " + path + "\n");
         }
-    }
-
-    private void attach(HttpServerRequest req, JsonObject body) {
-        String iface = body.getString("interface", "");
-        if (datapath.enforcing() && iface.isEmpty()) {
-            req.response().setStatusCode(400).end("body: interface is required\n");
-            return;
-        }
-        EndpointRecord requested;
-        try {
-            Object given = body.getValue("labels", new JsonObject());
-            if (!(given instanceof JsonObject l)) {
-                throw new IllegalArgumentException("labels: expected an object of key: value");
-            }
-            Map<String, String> labels = new TreeMap<>();
-            l.forEach(e -> labels.put(e.getKey(), String.valueOf(e.getValue())));
-            requested = EndpointRecord.of(body.getString("name"), body.getString("netns", "/proc/1/ns/net"), iface, 0)
-                    .withLabels(labels);
-        } catch (IllegalArgumentException | ClassCastException e) {
-            req.response().setStatusCode(400).end("body: " + e.getMessage() + "\n");
-            return;
-        }
-        vertx.<EndpointRecord>executeBlocking(() -> {
-            EndpointRecord r = allocator != null && !requested.labels().isEmpty()
-                    ? requested.withIdentity(allocator.allocate(requested.labels())) : requested;
-            int index = sync.submit(() -> endpoints.attach(r)).get();
-            return r.withIfindex(index);
-        }).onComplete(r -> {
-            if (r.succeeded()) {
-                JsonObject out = new JsonObject().put("name", r.result().name()).put("ifindex", r.result().ifindex());
-                if (r.result().identity() != 0) {
-                    out.put("identity", Integer.toUnsignedLong(r.result().identity()));
-                }
-                req.response().end(out.encode());
-            } else {
-                req.response().setStatusCode(500).end("attach " + requested.name() + ": " + r.cause().getMessage() + "\n");
-            }
-        });
-    }
-
-    private void detach(HttpServerRequest req, String name) {
-        if (name == null) {
-            req.response().setStatusCode(400).end("query parameter name is required\n");
-            return;
-        }
-        vertx.<Boolean>executeBlocking(() -> {
-            Optional<EndpointRecord> removed = sync.submit(() -> endpoints.detach(name)).get();
-            if (removed.isPresent() && removed.get().identity() != 0 && allocator != null) {
-                allocator.release(removed.get().identity());
-            }
-            return removed.isPresent();
-        }).onComplete(r -> req.response().setStatusCode(r.succeeded() && r.result() ? 200 : 404)
-                .end(r.succeeded() ? "" : r.cause().getMessage()));
     }
 
     JsonObject status() {

@@ -170,6 +170,11 @@ class NodeAgentRestartIT {
             assertTrue(log.toString().contains(rejected), log.toString());
             assertEquals(corrupt, Files.readString(state.resolve("endpoints.json")), "nothing changed before an endpoint did");
 
+            HttpResponse<String> bad = post(port, "{\"name\":\"x/b\",\"netns\":5}");
+            assertEquals(400, bad.statusCode());
+            assertEquals("body: netns: expected a string, got 5\n", bad.body());
+            assertEquals(corrupt, Files.readString(state.resolve("endpoints.json")), "bad input changes nothing");
+
             assertEquals(200, post(port, "{\"name\":\"x/b\",\"netns\":\"" + tmp + "\"}").statusCode());
             assertEquals(corrupt, Files.readString(state.resolve("endpoints.json.rejected")), "kept for the operator");
             assertEquals("x/b", new JsonObject(Files.readString(state.resolve("endpoints.json")))
