@@ -79,8 +79,14 @@ final class EndpointApi {
         vertx.<EndpointRecord>executeBlocking(() -> {
             EndpointRecord r = allocator != null && !requested.labels().isEmpty()
                     ? requested.withIdentity(allocator.allocate(requested.labels())) : requested;
-            int index = sync.submit(() -> endpoints.attach(r)).get();
-            return r.withIfindex(index);
+            Change attached = sync.submit(() -> {
+                int previous = endpoints.registry().get(r.name()).map(EndpointRecord::identity).orElse(0);
+                int index = endpoints.attach(r);
+                // Re-added with other labels: the identity it had is this node's no more, unless another endpoint has it.
+                return new Change(true, index, previous != r.identity() && !inUse(previous) ? previous : 0);
+            }).get();
+            release(attached.releasable());
+            return r.withIfindex(attached.index());
         }).onComplete(r -> {
             if (r.succeeded()) {
                 JsonObject out = new JsonObject().put("name", r.result().name()).put("ifindex", r.result().ifindex());
@@ -92,6 +98,21 @@ final class EndpointApi {
                 req.response().setStatusCode(500).end("attach " + requested.name() + ": " + r.cause().getMessage() + "\n");
             }
         });
+    }
+
+    /** What an attach or detach did: whether the endpoint was there (detach), its ifindex (attach), an identity to release or 0. */
+    private record Change(boolean found, int index, int releasable) {
+    }
+
+    /** Whether an attached endpoint has identity {@code id} (sync thread). */
+    private boolean inUse(int id) {
+        return id != 0 && endpoints.registry().records().stream().anyMatch(e -> e.identity() == id);
+    }
+
+    private void release(int identity) {
+        if (identity != 0 && allocator != null) {
+            allocator.release(identity);
+        }
     }
 
     /** Field {@code field} of a request body: a string, or {@code absent} when it is not there. */
@@ -109,11 +130,14 @@ final class EndpointApi {
             return;
         }
         vertx.<Boolean>executeBlocking(() -> {
-            Optional<EndpointRecord> removed = sync.submit(() -> endpoints.detach(name)).get();
-            if (removed.isPresent() && removed.get().identity() != 0 && allocator != null) {
-                allocator.release(removed.get().identity());
-            }
-            return removed.isPresent();
+            Change removed = sync.submit(() -> {
+                Optional<EndpointRecord> r = endpoints.detach(name);
+                // Two endpoints with the same labels share one identity (and this node's one reference on it).
+                int identity = r.map(EndpointRecord::identity).orElse(0);
+                return new Change(r.isPresent(), 0, inUse(identity) ? 0 : identity);
+            }).get();
+            release(removed.releasable());
+            return removed.found();
         }).onComplete(r -> req.response().setStatusCode(r.succeeded() && r.result() ? 200 : 404)
                 .end(r.succeeded() ? "" : r.cause().getMessage()));
     }

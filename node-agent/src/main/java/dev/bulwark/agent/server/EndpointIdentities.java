@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The agent's side of the identity allocator: an endpoint's pod labels → its security identity
- * (Allocate, owner = this node), Release when the endpoint goes, and the node's lease kept alive. Calls
+ * (Allocate, owner {@code agent.<node>}), Release when the endpoint goes, and that owner's lease kept alive. Calls
  * are blocking with a deadline; callers run them off the event loop. Thread-safe (stateless besides
  * the stub).
  */
@@ -25,6 +25,11 @@ final class EndpointIdentities {
     private final IdentityServiceGrpc.IdentityServiceBlockingStub stub;
     private final String owner;
     private final Duration deadline;
+
+    /** The owner name of node {@code node}'s agent: {@code agent.<node>} (a valid owner while the node name has at most 247 characters). */
+    static String ownerFor(String node) {
+        return "agent." + node;
+    }
 
     EndpointIdentities(Channel channel, String owner, Duration deadline) {
         this.stub = IdentityServiceGrpc.newBlockingStub(channel);

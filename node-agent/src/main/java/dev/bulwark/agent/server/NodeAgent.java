@@ -82,7 +82,9 @@ public final class NodeAgent implements AutoCloseable {
         this.channel = NettyChannelBuilder.forAddress(config.distributorHost(), config.distributorPort(), controlPlane).build();
         if (config.identityTarget() != null) {
             this.identityChannel = io.grpc.Grpc.newChannelBuilder(config.identityTarget(), controlPlane).build();
-            this.allocator = new EndpointIdentities(identityChannel, config.nodeName(), Duration.ofSeconds(5));
+            // Its own owner name: the distributor allocates for this node's pods as owner <node>, renews that
+            // lease and releases what no pod of the node needs; sharing the name would let each drop the other's references.
+            this.allocator = new EndpointIdentities(identityChannel, EndpointIdentities.ownerFor(config.nodeName()), Duration.ofSeconds(5));
         } else {
             this.identityChannel = null;
             this.allocator = null;

@@ -100,10 +100,10 @@ class NodeAgentModelIT {
                 if (c instanceof AllocateRequest a) {
                     alloc = a;
                 }
-                keptAlive |= c instanceof KeepAliveRequest k && k.getOwner().equals("node-7");
+                keptAlive |= c instanceof KeepAliveRequest k && k.getOwner().equals("agent.node-7");
             }
             assertNotNull(alloc);
-            assertEquals("node-7", alloc.getOwner());
+            assertEquals("agent.node-7", alloc.getOwner(), "the agent's own owner name, not the distributor's <node>");
             assertEquals("k8s", alloc.getLabelSets(0).getLabels(0).getSource());
 
             String status = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/status")).build(),
@@ -142,9 +142,21 @@ class NodeAgentModelIT {
             assertEquals(false, e.getBoolean("deny"));
             assertEquals(100L, policy.getJsonObject("ipcache").getLong("10.0.0.1/32"), policy.encode());
 
+            // x/b has the same labels, hence the same identity: removing x/a must not release it. The DELETE
+            // answers after its Release (if any) was sent, so the calls recorded by then tell.
+            HttpResponse<String> addedB = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/endpoints"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"x/b\",\"labels\":{\"app\":\"web\",\"io.kubernetes.pod.namespace\":\"x\"}}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(addedB.body().contains("\"identity\":4242"), addedB.body());
             HttpResponse<String> removed = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/endpoints?name=x/a"))
                     .DELETE().build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, removed.statusCode(), removed.body());
+            java.util.List<Object> sofar = new java.util.ArrayList<>();
+            allocator.calls.drainTo(sofar);
+            assertTrue(sofar.stream().noneMatch(c -> c instanceof ReleaseRequest), "x/b still has 4242: " + sofar);
+            keptAlive |= sofar.stream().anyMatch(c -> c instanceof KeepAliveRequest);
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/v1/endpoints?name=x/b"))
+                    .DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode());
             ReleaseRequest rel = null;
             for (int i = 0; i < 5 && rel == null; i++) {
                 Object c = allocator.calls.poll(5, TimeUnit.SECONDS);
