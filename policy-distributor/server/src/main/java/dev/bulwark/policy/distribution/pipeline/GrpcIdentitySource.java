@@ -35,7 +35,8 @@ import java.util.regex.Pattern;
  * owners' references). Writes go to the Raft leader: an UNAVAILABLE answer
  * carrying {@code leader=host:port} moves the client there; one without a hint tries the next configured
  * replica. When no replica answers, {@link IdentityUnavailableException} lets the pipeline keep its last
- * state and retry; other errors (an invalid label) propagate. Called only on the pipeline thread.
+ * state and retry; other errors (an invalid label) propagate. Thread-safe: the pipeline thread allocates and
+ * releases while the lease renewal thread renews.
  */
 public final class GrpcIdentitySource implements IdentitySource, AutoCloseable {
 
@@ -48,7 +49,8 @@ public final class GrpcIdentitySource implements IdentitySource, AutoCloseable {
     private final Duration deadline;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final ChannelCredentials credentials;
-    private String current;
+    /** The replica calls go to; threads may race to move it, and any replica answers or points at the leader. */
+    private volatile String current;
 
     /** @param targets host:port of one or more identity-allocator replicas (plaintext) */
     public GrpcIdentitySource(List<String> targets, Duration deadline) {

@@ -87,6 +87,13 @@ final class IdentityReferences {
                 .filter(id -> id > NumericIdentity.USER_RESERVED_MAX).count();
     }
 
+    /** Per owner, {@link #expectedReferences}. */
+    Map<String, Integer> expectedByOwner() {
+        Map<String, Integer> out = new HashMap<>();
+        held.keySet().forEach(owner -> out.put(owner, expectedReferences(owner)));
+        return out;
+    }
+
     /** Forgets {@code owner}'s references (the store dropped them): the next recompute allocates them again. */
     void forget(String owner) {
         held.remove(owner);

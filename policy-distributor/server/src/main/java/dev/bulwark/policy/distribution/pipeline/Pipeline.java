@@ -34,10 +34,9 @@ import org.slf4j.LoggerFactory;
  * <p>Identity references ({@link IdentityReferences}): each node takes a reference on the label sets of its
  * pods, and only label sets a node does not hold yet are allocated. Once a state without a node's last
  * pod of a label set is published, that node's reference is released, so the store can free the
- * identity after its grace period. The nodes' leases are renewed every third of their TTL (at most
- * {@code leaseRenewal}) whether or not anything changes; a renewal that finds fewer references than
- * this pipeline holds (the lease ran out while the store was unreachable) makes the next recompute
- * allocate that node's label sets again, within the grace period that keeps their numbers.
+ * identity after its grace period. {@link LeaseRenewal} renews the nodes' leases on its own thread; a
+ * node whose references the store dropped is forgotten here, so the next recompute allocates its label
+ * sets again.
  */
 public final class Pipeline implements AutoCloseable {
 
@@ -58,8 +57,8 @@ public final class Pipeline implements AutoCloseable {
     private Map<String, List<LabelSet>> wanted = Map.of();
     /** The same in the last published state; null before the first publish (nothing is released before). */
     private Map<String, List<LabelSet>> published;
-    /** Longest wait between lease renewals (the wait is also at most a third of the TTL the store grants). */
-    private final Duration leaseRenewal;
+    /** Renews the nodes' leases on its own thread (longest wait between rounds: {@code leaseRenewal}). */
+    private final LeaseRenewal renewal;
     /** Default for {@code leaseRenewal}: a third of the identity store's default lease TTL (60 s). */
     public static final Duration DEFAULT_LEASE_RENEWAL = Duration.ofSeconds(20);
     private boolean scheduled;
@@ -78,10 +77,6 @@ public final class Pipeline implements AutoCloseable {
 
     public Pipeline(IdentitySource identities, PolicyCompilation compilation, DistributionLoop loop,
                     ProblemReporter reporter, Duration window, Duration leaseRenewal) {
-        if (leaseRenewal == null || leaseRenewal.toMillis() < 1) {
-            throw new IllegalArgumentException("leaseRenewal: must be at least 1ms, was " + leaseRenewal);
-        }
-        this.leaseRenewal = leaseRenewal;
         this.identities = identities;
         this.compilation = compilation;
         this.loop = loop;
@@ -93,7 +88,13 @@ public final class Pipeline implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        thread.schedule(this::renewLeases, leaseRenewal.toMillis(), TimeUnit.MILLISECONDS);
+        this.renewal = new LeaseRenewal(identities, leaseRenewal,
+                () -> CompletableFuture.supplyAsync(references::expectedByOwner, thread).get(30, TimeUnit.SECONDS),
+                owner -> thread.execute(() -> {
+                    references.forget(owner);
+                    schedule();
+                }),
+                () -> thread.execute(this::releaseUnwanted));
     }
 
     /** The sink every source feeds. */
@@ -291,39 +292,9 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    /** Renews every node's lease, then schedules the next renewal (pipeline thread). */
-    private void renewLeases() {
-        Duration next = leaseRenewal;
-        try {
-            releaseUnwanted();
-            for (String owner : references.owners()) {
-                IdentitySource.Lease lease = identities.keepAlive(owner);
-                Duration third = lease.ttl().dividedBy(3);
-                if (third.toMillis() >= 1 && third.compareTo(next) < 0) {
-                    next = third;
-                }
-                int expected = references.expectedReferences(owner);
-                if (lease.references() < expected) {
-                    LOG.warn("node {} references {} identities in the store, {} expected (its lease ran out); allocating them again",
-                            owner, lease.references(), expected);
-                    references.forget(owner);
-                    schedule();
-                }
-            }
-        } catch (RuntimeException e) {
-            // Unreachable store: retried at the next renewal, well inside the TTL.
-            LOG.warn("renewing identity leases failed ({}); retrying in {} ms", e.getMessage(), next.toMillis());
-        } finally {
-            try {
-                thread.schedule(this::renewLeases, next.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException closed) {
-                LOG.debug("pipeline stopped; no more renewals");
-            }
-        }
-    }
-
     @Override
     public void close() {
+        renewal.close();
         thread.shutdownNow();
     }
 }
