@@ -109,18 +109,7 @@ class NodeAgentPrivilegedIT {
                 AgentMessage sub = distributor.received.poll(10, TimeUnit.SECONDS);
                 assertNotNull(sub);
                 StreamObserver<DistributorMessage> s = distributor.sessions.take();
-                s.onNext(DistributorMessage.newBuilder().setDelta(PolicyDelta.newBuilder().setVersion(1).setFullState(true).setNonce("v1")
-                        .addIpcacheUpserts(IpcacheEntry.newBuilder().setPrefix("10.244.1.1/32").setIdentity(1001))
-                        .addIpcacheUpserts(IpcacheEntry.newBuilder().setPrefix("10.244.1.2/32").setIdentity(1002))
-                        .addEndpoints(EndpointDelta.newBuilder().setName("x/a").setIdentity(1001).setReplace(true)
-                                .addAdds(MapEntry.newBuilder().setKey(MapKey.newBuilder()
-                                        .setDirection(dev.bulwark.proto.policy.v1.Direction.DIRECTION_EGRESS))
-                                        .setValue(MapValue.newBuilder().setVerdict(Verdict.VERDICT_ALLOW))))
-                        .addEndpoints(EndpointDelta.newBuilder().setName("x/b").setIdentity(1002).setReplace(true)
-                                .addAdds(MapEntry.newBuilder().setKey(MapKey.newBuilder().setRemoteIdentity(1001)
-                                        .setDirection(dev.bulwark.proto.policy.v1.Direction.DIRECTION_INGRESS).setProtocol(6)
-                                        .setPort(80).setPortPrefixLen(16))
-                                        .setValue(MapValue.newBuilder().setVerdict(Verdict.VERDICT_ALLOW))))).build());
+                s.onNext(fullState(1, 16));
                 AgentMessage ack = distributor.received.poll(10, TimeUnit.SECONDS);
                 assertNotNull(ack);
                 assertEquals(1, ack.getAck().getVersion(), ack.toString());
@@ -188,18 +177,7 @@ class NodeAgentPrivilegedIT {
                     s = next; // the newest session is the restarted agent's
                 }
                 assertNotNull(s);
-                s.onNext(DistributorMessage.newBuilder().setDelta(PolicyDelta.newBuilder().setVersion(2).setFullState(true).setNonce("v2")
-                        .addIpcacheUpserts(IpcacheEntry.newBuilder().setPrefix("10.244.1.1/32").setIdentity(1001))
-                        .addIpcacheUpserts(IpcacheEntry.newBuilder().setPrefix("10.244.1.2/32").setIdentity(1002))
-                        .addEndpoints(EndpointDelta.newBuilder().setName("x/a").setIdentity(1001).setReplace(true)
-                                .addAdds(MapEntry.newBuilder().setKey(MapKey.newBuilder()
-                                        .setDirection(dev.bulwark.proto.policy.v1.Direction.DIRECTION_EGRESS))
-                                        .setValue(MapValue.newBuilder().setVerdict(Verdict.VERDICT_ALLOW))))
-                        .addEndpoints(EndpointDelta.newBuilder().setName("x/b").setIdentity(1002).setReplace(true)
-                                .addAdds(MapEntry.newBuilder().setKey(MapKey.newBuilder().setRemoteIdentity(1001)
-                                        .setDirection(dev.bulwark.proto.policy.v1.Direction.DIRECTION_INGRESS).setProtocol(6)
-                                        .setPort(80).setPortPrefixLen(15))
-                                        .setValue(MapValue.newBuilder().setVerdict(Verdict.VERDICT_ALLOW))))).build());
+                s.onNext(fullState(2, 15));
                 AgentMessage ack = null;
                 while (ack == null || !ack.hasAck()) {
                     ack = distributor.received.poll(10, TimeUnit.SECONDS);
@@ -220,5 +198,24 @@ class NodeAgentPrivilegedIT {
             Files.deleteIfExists(stateDir.resolve("endpoints.json"));
             Files.deleteIfExists(stateDir);
         }
+    }
+
+    /**
+     * Version {@code version} for x/a (egress allowed) and x/b (ingress from x/a on TCP 80 with port prefix
+     * {@code portPrefixLen}: 16 is port 80 alone, 15 is 80-81).
+     */
+    private static DistributorMessage fullState(int version, int portPrefixLen) {
+        return DistributorMessage.newBuilder().setDelta(PolicyDelta.newBuilder().setVersion(version).setFullState(true).setNonce("v" + version)
+                .addIpcacheUpserts(IpcacheEntry.newBuilder().setPrefix("10.244.1.1/32").setIdentity(1001))
+                .addIpcacheUpserts(IpcacheEntry.newBuilder().setPrefix("10.244.1.2/32").setIdentity(1002))
+                .addEndpoints(EndpointDelta.newBuilder().setName("x/a").setIdentity(1001).setReplace(true)
+                        .addAdds(MapEntry.newBuilder().setKey(MapKey.newBuilder()
+                                .setDirection(dev.bulwark.proto.policy.v1.Direction.DIRECTION_EGRESS))
+                                .setValue(MapValue.newBuilder().setVerdict(Verdict.VERDICT_ALLOW))))
+                .addEndpoints(EndpointDelta.newBuilder().setName("x/b").setIdentity(1002).setReplace(true)
+                        .addAdds(MapEntry.newBuilder().setKey(MapKey.newBuilder().setRemoteIdentity(1001)
+                                .setDirection(dev.bulwark.proto.policy.v1.Direction.DIRECTION_INGRESS).setProtocol(6)
+                                .setPort(80).setPortPrefixLen(portPrefixLen))
+                                .setValue(MapValue.newBuilder().setVerdict(Verdict.VERDICT_ALLOW))))).build();
     }
 }
