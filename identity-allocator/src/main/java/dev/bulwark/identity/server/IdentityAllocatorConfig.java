@@ -79,6 +79,12 @@ public record IdentityAllocatorConfig(String id, List<Peer> peers, Path dataDir,
                     watchHistory, standOnLeaderExit);
         }
 
+        /** These settings with automatic snapshots every {@code entries} log entries and a Tick every {@code tick}. */
+        public RaftSettings withSnapshotsAndTicks(long entries, Duration tick) {
+            return new RaftSettings(electionTimeoutMin, electionTimeoutMax, entries, tick, maxBatchLabelSets,
+                    maxWritesInFlight, watchHistory, standOnLeaderExit);
+        }
+
         /** These settings with the early election on a leader's exit turned on or off. */
         public RaftSettings withStandOnLeaderExit(boolean on) {
             return new RaftSettings(electionTimeoutMin, electionTimeoutMax, snapshotThreshold, tickInterval,

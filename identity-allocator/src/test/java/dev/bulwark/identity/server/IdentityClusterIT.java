@@ -45,8 +45,7 @@ class IdentityClusterIT {
     void acknowledgedAllocationsSurviveLeaderLossAndRestart() throws Exception {
         // A low snapshot threshold makes the restarted replica recover through a snapshot plus log.
         try (LoopbackCluster cluster = new LoopbackCluster(3, dir, 1, c -> c.withRaft(
-                new IdentityAllocatorConfig.RaftSettings(Duration.ofMillis(300), Duration.ofMillis(600), 200,
-                        Duration.ofMillis(200), 4096, 2, 100_000, true)))) {
+                IdentityAllocatorConfig.RaftSettings.DEFAULT.withSnapshotsAndTicks(200, Duration.ofMillis(200))))) {
             cluster.awaitLeader(Duration.ofSeconds(15));
             Map<LabelSet, Integer> acknowledged = new ConcurrentHashMap<>();
             List<String> conflicts = new ArrayList<>();

@@ -33,8 +33,7 @@ class RestartAtLogStartIT {
     void aReplicaWhoseNextEntryIsTheLeadersFirstRemainingOneCatchesUp() throws Exception {
         // Snapshots (and the purge gap) every 20 entries; ticks rare so that the log holds still when asked.
         try (LoopbackCluster cluster = new LoopbackCluster(5, dir, 11, c -> c.withRaft(
-                new IdentityAllocatorConfig.RaftSettings(Duration.ofMillis(300), Duration.ofMillis(600), 20,
-                        Duration.ofMillis(2500), 4096, 2, 100_000, true)))) {
+                IdentityAllocatorConfig.RaftSettings.DEFAULT.withSnapshotsAndTicks(20, Duration.ofMillis(2500))))) {
             int leader = cluster.awaitLeader(Duration.ofSeconds(30));
             long revision;
             int stoppedLeader;

@@ -30,8 +30,7 @@ class SnapshotInstallIT {
     void aRestartedFollowerThatMissedSnapshotsCatchesUpAndServes() throws Exception {
         // Snapshots every 20 entries, so the stopped follower misses 15 of them.
         try (LoopbackCluster cluster = new LoopbackCluster(3, dir, 1, c -> c.withRaft(
-                new IdentityAllocatorConfig.RaftSettings(Duration.ofMillis(300), Duration.ofMillis(600), 20,
-                        Duration.ofMillis(200), 4096, 2, 100_000, true)))) {
+                IdentityAllocatorConfig.RaftSettings.DEFAULT.withSnapshotsAndTicks(20, Duration.ofMillis(200))))) {
             int leader = cluster.awaitLeader(Duration.ofSeconds(15));
             int follower = (leader + 1) % 3;
             long revision;
