@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  * carrying {@code leader=host:port} moves the client there; one without a hint tries the next configured
  * replica. When no replica answers, {@link IdentityUnavailableException} lets the pipeline keep its last
  * state and retry; other errors (an invalid label) propagate. Thread-safe: the pipeline thread allocates and
- * releases while the lease renewal thread renews.
+ * releases while lease renewal sends its KeepAlives, many at once.
  */
 public final class GrpcIdentitySource implements IdentitySource, AutoCloseable {
 
