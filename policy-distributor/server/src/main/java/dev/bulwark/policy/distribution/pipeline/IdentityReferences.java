@@ -31,6 +31,18 @@ final class IdentityReferences {
         return wanted.stream().distinct().filter(s -> !mine.containsKey(s)).toList();
     }
 
+    /** Per owner, the label sets of {@code wanted} it holds no reference on; owners missing none are left out. */
+    Map<String, List<LabelSet>> missing(Map<String, List<LabelSet>> wanted) {
+        Map<String, List<LabelSet>> out = new HashMap<>();
+        wanted.forEach((owner, sets) -> {
+            List<LabelSet> m = missing(owner, sets);
+            if (!m.isEmpty()) {
+                out.put(owner, m);
+            }
+        });
+        return out;
+    }
+
     /** {@code owner} now holds a reference on each of {@code ids} (an Allocate answered). */
     void allocated(String owner, Map<LabelSet, Integer> ids) {
         if (!ids.isEmpty()) {

@@ -12,7 +12,9 @@ import java.util.Set;
  * reference; the owner's references are dropped by {@link #release} or when its lease, renewed by
  * {@link #keepAlive}, runs out; {@link #referencesOf} lists them. The product implementation is {@link GrpcIdentitySource}
  * (IdentityService.Allocate, Release, KeepAlive, List). Implementations may throw
- * {@link IdentityUnavailableException}; the pipeline then keeps the last state and retries.
+ * {@link IdentityUnavailableException}; the pipeline then keeps the last state and retries. They must take
+ * concurrent calls: the pipeline allocates and lease renewal renews for many nodes at once
+ * ({@link StoreCalls}).
  */
 public interface IdentitySource {
 

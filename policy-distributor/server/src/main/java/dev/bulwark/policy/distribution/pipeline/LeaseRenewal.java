@@ -1,17 +1,11 @@
 package dev.bulwark.policy.distribution.pipeline;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -24,23 +18,18 @@ import org.slf4j.LoggerFactory;
  * was unreachable) is reported to {@code lapsed}, so that the pipeline allocates its label sets again
  * inside the grace period that keeps their numbers.
  *
- * <p>A round sends up to {@link #RENEWALS_IN_FLIGHT} KeepAlives at once. Each KeepAlive is a Raft write
- * that returns once committed, and the store puts concurrent writes into one log entry. Sent one after
- * another, a round over 5,000 nodes would take 5,000 commit rounds: at 5 ms each, 25 s, longer than the
- * 20 s between rounds, and the last nodes' leases would run out first.
+ * <p>A round sends up to {@link StoreCalls#IN_FLIGHT} KeepAlives at once ({@link StoreCalls}: one at a
+ * time, a round over 5,000 nodes would take about 25 s, longer than the 20 s between rounds, and the last
+ * nodes' leases would run out first). One node's failed KeepAlive does not hold up the others'.
  *
  * <p>Thread model: its own thread, so a round over many nodes never holds up a recompute. The calls of
- * a round run on virtual threads, at most {@link #RENEWALS_IN_FLIGHT} at once, and the round thread
- * reads their results in order. What the pipeline holds is read through {@code expected}, and the results
- * are handed back through {@code lapsed} and {@code eachRound}, both of which must only hand work to the
- * pipeline thread.
+ * a round run on virtual threads ({@link StoreCalls#each}), and the round thread reads their results.
+ * What the pipeline holds is read through {@code expected}, and the results are handed back through
+ * {@code lapsed} and {@code eachRound}, both of which must only hand work to the pipeline thread.
  */
 final class LeaseRenewal implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaseRenewal.class);
-
-    /** KeepAlive calls of one round in flight at once. */
-    static final int RENEWALS_IN_FLIGHT = 64;
 
     private final IdentitySource identities;
     private final Duration maxInterval;
@@ -75,34 +64,27 @@ final class LeaseRenewal implements AutoCloseable {
         Duration next = maxInterval;
         try {
             eachRound.run();
-            List<Map.Entry<String, Integer>> nodes = List.copyOf(expected.call().entrySet());
-            List<Future<IdentitySource.Lease>> leases = renew(nodes);
-            int failed = 0;
-            Throwable failure = null;
-            for (int i = 0; i < nodes.size(); i++) {
-                Map.Entry<String, Integer> node = nodes.get(i);
-                IdentitySource.Lease lease;
-                try {
-                    lease = leases.get(i).get();
-                } catch (ExecutionException e) {
-                    failed++;
-                    failure = e.getCause();
-                    continue;
-                }
+            Map<String, Integer> expectedReferences = expected.call();
+            StoreCalls.Results<IdentitySource.Lease> leases = StoreCalls.each(expectedReferences, StoreCalls.IN_FLIGHT,
+                    (node, references) -> identities.keepAlive(node));
+            for (Map.Entry<String, IdentitySource.Lease> renewed : leases.values().entrySet()) {
+                String node = renewed.getKey();
+                IdentitySource.Lease lease = renewed.getValue();
                 Duration third = lease.ttl().dividedBy(3);
                 if (third.toMillis() >= 1 && third.compareTo(next) < 0) {
                     next = third;
                 }
-                if (lease.references() < node.getValue()) {
+                if (lease.references() < expectedReferences.get(node)) {
                     LOG.warn("node {} references {} identities in the store, {} expected (its lease ran out); allocating them again",
-                            node.getKey(), lease.references(), node.getValue());
-                    lapsed.accept(node.getKey());
+                            node, lease.references(), expectedReferences.get(node));
+                    lapsed.accept(node);
                 }
             }
-            if (failed > 0) {
+            if (!leases.failures().isEmpty()) {
                 // Unreachable store: retried at the next round, well inside the TTL.
-                LOG.warn("renewing the identity leases of {} of {} nodes failed (last: {}); retrying in {} ms",
-                        failed, nodes.size(), failure.getMessage(), next.toMillis());
+                LOG.warn("renewing the identity leases of {} of {} nodes failed ({}); retrying in {} ms",
+                        leases.failures().size(), expectedReferences.size(),
+                        leases.failures().values().iterator().next().getMessage(), next.toMillis());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -116,31 +98,6 @@ final class LeaseRenewal implements AutoCloseable {
         } catch (RejectedExecutionException closed) {
             LOG.debug("stopped; no more renewals");
         }
-    }
-
-    /** Starts one KeepAlive per node, at most {@link #RENEWALS_IN_FLIGHT} at once; returns when all have ended. */
-    private List<Future<IdentitySource.Lease>> renew(List<Map.Entry<String, Integer>> nodes) throws InterruptedException {
-        Semaphore slots = new Semaphore(RENEWALS_IN_FLIGHT);
-        List<Future<IdentitySource.Lease>> leases = new ArrayList<>(nodes.size());
-        // close() waits for every call started; when the renewal is closing, they are interrupted first.
-        try (ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor()) {
-            try {
-                for (Map.Entry<String, Integer> node : nodes) {
-                    slots.acquire();
-                    leases.add(calls.submit(() -> {
-                        try {
-                            return identities.keepAlive(node.getKey());
-                        } finally {
-                            slots.release();
-                        }
-                    }));
-                }
-            } catch (InterruptedException e) {
-                calls.shutdownNow();
-                throw e;
-            }
-        }
-        return leases;
     }
 
     @Override

@@ -207,15 +207,17 @@ public final class Pipeline implements AutoCloseable {
         PodEndpoints.Extraction extraction = PodEndpoints.extract(objects);
         Map<String, List<LabelSet>> byOwner = new HashMap<>();
         extraction.endpoints().forEach(e -> byOwner.computeIfAbsent(e.nodeName(), n -> new ArrayList<>()).add(e.labels()));
+        StoreCalls.Results<Map<LabelSet, Integer>> allocated;
         try {
-            for (var owner : byOwner.entrySet()) {
-                List<LabelSet> missing = references.missing(owner.getKey(), owner.getValue());
-                if (!missing.isEmpty()) {
-                    references.allocated(owner.getKey(), identities.identities(owner.getKey(), missing));
-                }
-            }
-        } catch (IdentitySource.IdentityUnavailableException e) {
-            LOG.warn("identities unavailable ({}); keeping the last state and retrying", e.getMessage());
+            allocated = StoreCalls.each(references.missing(byOwner), StoreCalls.IN_FLIGHT, identities::identities);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        allocated.values().forEach(references::allocated);
+        Optional<IdentitySource.IdentityUnavailableException> unavailable = allocated.unavailable();
+        if (unavailable.isPresent()) {
+            LOG.warn("identities unavailable ({}); keeping the last state and retrying", unavailable.get().getMessage());
             return Optional.empty();
         }
         wanted = byOwner;

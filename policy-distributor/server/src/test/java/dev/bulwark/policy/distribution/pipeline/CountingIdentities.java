@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Test identity source: sequential numbers from 256, one per distinct label set, with each owner's
@@ -22,8 +25,46 @@ final class CountingIdentities implements IdentitySource {
     /** Thrown by the next call (then cleared): an error other than "unavailable". */
     volatile RuntimeException failNext;
 
+    /**
+     * When above 1, each Allocate waits (at most 200 ms) until this many are in flight, so that calls made
+     * together are seen together in {@link #mostAllocationsInFlight}.
+     */
+    volatile int allocationOverlap;
+    private final AtomicInteger allocationsInFlight = new AtomicInteger();
+    private final AtomicInteger mostAllocationsInFlight = new AtomicInteger();
+
+    private final Set<String> allocationsTried = ConcurrentHashMap.newKeySet();
+
     @Override
-    public synchronized Map<LabelSet, Integer> identities(String owner, List<LabelSet> labelSets) {
+    public Map<LabelSet, Integer> identities(String owner, List<LabelSet> labelSets) {
+        allocationsTried.add(owner);
+        mostAllocationsInFlight.accumulateAndGet(allocationsInFlight.incrementAndGet(), Math::max);
+        try {
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+            // Sleeping, not spinning: the calls run on virtual threads, and a spinning one would keep its
+            // carrier (one per core) from the others.
+            while (allocationsInFlight.get() < allocationOverlap && System.nanoTime() < until) {
+                Thread.sleep(1);
+            }
+            return allocate(owner, labelSets);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IdentityUnavailableException("interrupted", e);
+        } finally {
+            allocationsInFlight.decrementAndGet();
+        }
+    }
+
+    /** Owners an Allocate was tried for, including tries that failed. */
+    Set<String> allocationsTried() {
+        return Set.copyOf(allocationsTried);
+    }
+
+    int mostAllocationsInFlight() {
+        return mostAllocationsInFlight.get();
+    }
+
+    private synchronized Map<LabelSet, Integer> allocate(String owner, List<LabelSet> labelSets) {
         check();
         Map<LabelSet, Integer> out = new HashMap<>();
         labelSets.forEach(s -> out.put(s, ids.computeIfAbsent(s, k -> 256 + ids.size())));

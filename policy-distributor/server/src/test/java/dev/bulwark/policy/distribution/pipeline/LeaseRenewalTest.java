@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A renewal round over many nodes: its KeepAlives overlap (the store commits concurrent ones in one log
- * entry), never more than {@link LeaseRenewal#RENEWALS_IN_FLIGHT} at once, and one node's failure or lapse
+ * entry), never more than {@link StoreCalls#IN_FLIGHT} at once, and one node's failure or lapse
  * does not keep the others from being renewed.
  */
 class LeaseRenewalTest {
@@ -91,7 +91,7 @@ class LeaseRenewalTest {
 
     @Test
     void aRoundOverlapsItsKeepAlivesUpToTheBoundAndRenewsEveryOtherNodeWhenOneFailsOrLapsed() throws Exception {
-        int limit = LeaseRenewal.RENEWALS_IN_FLIGHT;
+        int limit = StoreCalls.IN_FLIGHT;
         Map<String, Integer> expected = new TreeMap<>();
         for (int i = 0; i < 3 * limit; i++) {
             expected.put("node-" + i, 1);

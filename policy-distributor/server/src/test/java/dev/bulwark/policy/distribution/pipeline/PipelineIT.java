@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -225,6 +226,32 @@ class PipelineIT {
         n1.connect();
         awaitConverged(n1);
         return n1;
+    }
+
+    @Test
+    void aRecomputeAllocatesTheLabelSetsOfManyNodesAtOnce() throws Exception {
+        // Each node's Allocate is a commit round in the store; one node after another, a first state for
+        // 5,000 nodes would wait 5,000 of them. The store stays down until one recompute has tried every
+        // node (one node at a time, a recompute stops at the first failure and never gets that far).
+        identities.unavailable = true;
+        int nodes = 8;
+        StringBuilder pods = new StringBuilder("apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n---\n");
+        Set<String> nodeNames = new TreeSet<>();
+        for (int i = 0; i < nodes; i++) {
+            pods.append(pod("p" + i, "app" + i, "n" + i, "10.0.9." + (i + 1)));
+            nodeNames.add("n" + i);
+        }
+        identities.allocationOverlap = nodes;
+        apply(pods.toString());
+        await("an Allocate tried for every node", () -> identities.allocationsTried().containsAll(nodeNames));
+        identities.unavailable = false;
+        SimulatedAgent n0 = new SimulatedAgent("n0", "a0", channel, AgentBehaviour.HEALTHY, AgentEvents.NONE);
+        n0.connect();
+        awaitConverged(n0);
+        assertEquals(nodes, identities.mostAllocationsInFlight(), "Allocate calls in flight at once (one node at a time: 1)");
+        for (int i = 0; i < nodes; i++) {
+            assertEquals(1, identities.referencedBy("n" + i).size(), "n" + i + " references its pod's identity");
+        }
     }
 
     private void deletePod(String name) {
