@@ -255,21 +255,28 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Releases each node's references on label sets none of its pods has in the last published state. A
+     * Releases each node's references on label sets none of its pods has in the last published state, for
+     * many nodes at once ({@link StoreCalls}: a namespace deleted across 500 nodes is 500 Releases). A
      * failure leaves them held: the next recompute or renewal retries.
      */
     private void releaseUnwanted() {
         if (published == null) {
             return;
         }
-        references.unwanted(published).forEach((owner, sets) -> {
-            try {
+        Map<String, Map<LabelSet, Integer>> unwanted = references.unwanted(published);
+        StoreCalls.Results<Integer> released;
+        try {
+            released = StoreCalls.each(unwanted, StoreCalls.IN_FLIGHT, (owner, sets) -> {
                 identities.release(owner, sets.values());
-                references.released(owner, sets.keySet());
-            } catch (RuntimeException e) {
-                LOG.warn("releasing {} identities of node {} failed ({}); retried later", sets.size(), owner, e.getMessage());
-            }
-        });
+                return sets.size();
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        released.values().keySet().forEach(owner -> references.released(owner, unwanted.get(owner).keySet()));
+        released.failures().forEach((owner, e) -> LOG.warn("releasing {} identities of node {} failed ({}); retried later",
+                unwanted.get(owner).size(), owner, e.getMessage()));
     }
 
     /**
