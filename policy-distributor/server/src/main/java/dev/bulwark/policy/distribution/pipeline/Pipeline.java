@@ -286,15 +286,23 @@ public final class Pipeline implements AutoCloseable {
      * that replica's next renewal, within the grace period that keeps the number.
      */
     private void releaseStale() {
+        Map<String, Set<Integer>> stale = new HashMap<>();
         try {
             identities.referencesOf(published.keySet()).forEach((owner, ids) -> {
-                Set<Integer> stale = new TreeSet<>(ids);
-                stale.removeAll(references.idsHeldBy(owner));
-                if (!stale.isEmpty()) {
-                    LOG.info("node {}: releasing {} identity references no pod of it needs (left from before this start)", owner, stale.size());
-                    identities.release(owner, stale);
+                Set<Integer> unneeded = new TreeSet<>(ids);
+                unneeded.removeAll(references.idsHeldBy(owner));
+                if (!unneeded.isEmpty()) {
+                    LOG.info("node {}: releasing {} identity references no pod of it needs (left from before this start)", owner, unneeded.size());
+                    stale.put(owner, unneeded);
                 }
             });
+            StoreCalls.each(stale, StoreCalls.IN_FLIGHT, (owner, ids) -> {
+                identities.release(owner, ids);
+                return ids.size();
+            }).failures().forEach((owner, e) -> LOG.warn("releasing node {}'s references left from before this start failed ({})",
+                    owner, e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             // Not retried: those references then lapse only with their node's lease.
             LOG.warn("releasing references left from before this start failed ({})", e.getMessage());
